@@ -1,0 +1,67 @@
+"""``python -m geo``: check the data files from a terminal.
+
+``validate`` prints one line per finding and exits 1 on errors, so it can sit
+in a pre-commit hook or CI as well as in a maintainer's shell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo import paths
+from geo.findings import format_finding, has_errors
+from geo.validate import read_files, validate_texts
+
+
+def collect(targets: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Data files to check, and how to name each in messages.
+
+    A directory is read whole. Single files are checked together with the rest
+    of the project's ``data/``, so their references to sources and segments still resolve.
+    """
+    base = paths.DATA_DIR
+    named = [Path(t) for t in targets]
+    for d in (p for p in named if p.is_dir()):
+        base = d
+    files = read_files(base)
+    shown = {name: (base / name).as_posix() for name in files}
+    if base == paths.DATA_DIR:
+        shown = {name: f"data/{name}" for name in files}
+    for path in (p for p in named if not p.is_dir()):
+        if path.name not in paths.DATA_FILES:
+            raise ValueError(f"{path}: not a data file of this project ({', '.join(paths.DATA_FILES)})")
+        files[path.name] = path.read_bytes()
+        shown[path.name] = path.as_posix()
+    return files, shown
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        files, shown = collect(args.paths)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    findings = validate_texts(files)
+    for finding in findings:
+        print(format_finding(finding, shown.get(finding.file)))
+    errors = sum(f.is_error for f in findings)
+    print(f"{len(files)} files checked: {errors} error(s), {len(findings) - errors} warning(s)",
+          file=sys.stderr)
+    return 1 if has_errors(findings) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check data files; exit 1 on errors")
+    p.add_argument("paths", nargs="*", help="a data directory and/or data files (default: data/)")
+    p.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

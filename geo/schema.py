@@ -1,0 +1,163 @@
+"""The shape of every record in ``data/``, as pydantic models.
+
+Why pydantic: the rules (required, types, allowed values, id format) read as
+declarations, and its error records carry the field path we report to
+maintainers. GeoJSON properties are checked strictly (``"1"`` is not an
+``order``); CSV cells are always text, so CSV rows are parsed leniently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+COUNTRY_NAMES = ("North Korea", "China", "Vietnam", "Laos", "Thailand", "South Korea")
+Country = Literal["North Korea", "China", "Vietnam", "Laos", "Thailand", "South Korea"]
+#: How a leg was travelled. ``overland`` when the sources say only that it was by land.
+Mode = Literal["on foot", "car", "boat", "flight", "overland", "unknown"]
+#: ``symbolic`` and ``flight`` legs are drawn dashed and skip the country check.
+SegmentKind = Literal["route", "symbolic", "flight"]
+PlaceRole = Literal["start", "waypoint", "border zone", "processing", "destination"]
+Precision = Literal["year", "month", "day"]
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=60)]
+OptionalSlug = Annotated[str, StringConstraints(pattern=rf"(?:{SLUG})|^$", max_length=60)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def _split_ids(value: object) -> object:
+    """CSV cells list several ids as ``cbn;yahoo``."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+SourceIdList = Annotated[list[Slug], BeforeValidator(_split_ids), Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SegmentProperties(_Strict):
+    id: Slug
+    order: int = Field(ge=1)
+    country: Country
+    kind: SegmentKind = "route"
+    mode: Mode
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+    illustrative: bool
+    sources: list[Slug] = Field(min_length=1)
+
+
+class PlaceProperties(_Strict):
+    id: Slug
+    name: Text
+    country: Country
+    role: PlaceRole
+    illustrative: bool
+    sources: list[Slug] = Field(min_length=1)
+
+
+class CountryProperties(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: Text
+    role: Literal["route", "korea", "context"]
+
+
+class SourceRow(_Lenient):
+    id: Slug
+    outlet: Text
+    title: Text
+    author: OptionalText = ""
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+    note: OptionalText = ""
+
+
+class QuoteRow(_Lenient):
+    id: Slug
+    speaker: Text
+    role: OptionalText = ""
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=600)]
+    source_id: Slug
+    segment_id: OptionalSlug = ""
+    topic: Slug
+    context: OptionalText = ""
+
+
+class CostRow(_Lenient):
+    id: Slug
+    amount_usd: int = Field(gt=0)
+    per: Text
+    period: Text
+    period_start: Annotated[str, StringConstraints(pattern=r"^(\d{4})?$")] = ""
+    period_end: Annotated[str, StringConstraints(pattern=r"^(\d{4})?$")] = ""
+    approximate: bool
+    source_ids: SourceIdList
+    quote_id: OptionalSlug = ""
+    note: OptionalText = ""
+
+
+class FigureRow(_Lenient):
+    id: Slug
+    label: Text
+    value: int = Field(ge=0)
+    unit: Text
+    qualifier: OptionalText = ""
+    period: OptionalText = ""
+    source_ids: SourceIdList
+    note: OptionalText = ""
+
+
+_DATE_BY_PRECISION = {
+    "year": re.compile(r"^\d{4}$"),
+    "month": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    "day": re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"),
+}
+
+
+class EventRow(_Lenient):
+    id: Slug
+    date: Text
+    date_end: OptionalText = ""
+    precision: Precision
+    approximate: bool
+    title: Text
+    source_ids: SourceIdList
+    note: OptionalText = ""
+
+    def date_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for dates that do not match the stated precision."""
+        pattern = _DATE_BY_PRECISION[self.precision]
+        problems = []
+        for field in ("date", "date_end"):
+            value = getattr(self, field)
+            if value and not pattern.match(value):
+                problems.append((field, f"a {self.precision}-precision date looks like "
+                                 f"{_EXAMPLE[self.precision]}; got {value!r}"))
+        return problems
+
+
+_EXAMPLE = {"year": "'2023'", "month": "'2023-01'", "day": "'2023-11-03'"}
+
+#: Which model checks which CSV file, and the columns it needs.
+CSV_MODELS: dict[str, type[BaseModel]] = {
+    "sources.csv": SourceRow,
+    "quotes.csv": QuoteRow,
+    "costs.csv": CostRow,
+    "figures.csv": FigureRow,
+    "events.csv": EventRow,
+}
+
+
+def required_columns(model: type[BaseModel]) -> list[str]:
+    return [name for name, info in model.model_fields.items() if info.is_required()]
