@@ -48,8 +48,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for finding in findings:
         print(format_finding(finding, shown.get(finding.file)))
     errors = sum(f.is_error for f in findings)
-    print(f"{len(files)} files checked: {errors} error(s), {len(findings) - errors} warning(s)",
-          file=sys.stderr)
+    print(
+        f"{len(files)} files checked: {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr
+    )
     return 1 if has_errors(findings) else 0
 
 

@@ -142,8 +142,13 @@ class EventRow(_Lenient):
         for field in ("date", "date_end"):
             value = getattr(self, field)
             if value and not pattern.match(value):
-                problems.append((field, f"a {self.precision}-precision date looks like "
-                                 f"{_EXAMPLE[self.precision]}; got {value!r}"))
+                problems.append(
+                    (
+                        field,
+                        f"a {self.precision}-precision date looks like "
+                        f"{_EXAMPLE[self.precision]}; got {value!r}",
+                    )
+                )
         return problems
 
 

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -115,9 +115,7 @@ def parse_json(file: str, raw: bytes) -> tuple[Any, list[Finding]]:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant), []
     except json.JSONDecodeError as exc:
-        return None, [
-            Finding(E, file, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
-        ]
+        return None, [Finding(E, file, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     except (ValueError, RecursionError) as exc:
         return None, [Finding(E, file, f"not valid JSON: {exc}")]
 
@@ -160,15 +158,15 @@ def check_collection(file: str, obj: Any) -> list[Finding]:
         return [Finding(E, file, "expected a GeoJSON object at the top level", field="type")]
     out = []
     if obj.get("type") != "FeatureCollection":
-        out.append(
-            Finding(E, file, f"expected 'FeatureCollection'; got {obj.get('type')!r}", field="type")
-        )
+        out.append(Finding(E, file, f"expected 'FeatureCollection'; got {obj.get('type')!r}", field="type"))
     if not isinstance(obj.get("features"), list):
         out.append(Finding(E, file, "expected a list of features", field="features"))
     if "crs" in obj:
         out.append(
             Finding(
-                E, file, "RFC 7946 GeoJSON is always WGS 84 lon/lat (EPSG:4326); remove the crs member",
+                E,
+                file,
+                "RFC 7946 GeoJSON is always WGS 84 lon/lat (EPSG:4326); remove the crs member",
                 field="crs",
             )
         )
@@ -217,7 +215,8 @@ def check_geometry(
             continue
         lon, lat = float(pos[0]), float(pos[1])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            out.append(finding(f"[{pos[0]}, {pos[1]}] is not a valid [lon, lat]", where))
+            hint = "; GeoJSON is [lon, lat]: are they swapped?" if abs(lon) <= 90 and abs(lat) <= 180 else ""
+            out.append(finding(f"[{pos[0]}, {pos[1]}] is not a valid [lon, lat]{hint}", where))
             continue
         if not (PROJECT_BBOX[0] <= lon <= PROJECT_BBOX[2] and PROJECT_BBOX[1] <= lat <= PROJECT_BBOX[3]):
             out.append(
@@ -247,9 +246,7 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _pydantic_findings(
-    exc: ValidationError, make: Callable[[str, str], Finding]
-) -> list[Finding]:
+def _pydantic_findings(exc: ValidationError, make: Callable[[str, str], Finding]) -> list[Finding]:
     out = []
     for err in exc.errors(include_url=False):
         fld = ".".join(str(p) for p in err["loc"]) or "properties"
@@ -273,9 +270,7 @@ def check_properties(
     try:
         return model.model_validate(props), []
     except ValidationError as exc:
-        return None, _pydantic_findings(
-            exc, lambda fld, msg: Finding(E, file, msg, fld, fid, index)
-        )
+        return None, _pydantic_findings(exc, lambda fld, msg: Finding(E, file, msg, fld, fid, index))
 
 
 def check_sensitive_keys(file: str, index: int, fid: str | None, feature: dict) -> list[Finding]:
@@ -284,10 +279,13 @@ def check_sensitive_keys(file: str, index: int, fid: str | None, feature: dict) 
         return []
     return [
         Finding(
-            E, file,
+            E,
+            file,
             "looks like a precise location or contact; the route is generalized to region or "
             "city level and never records safe houses, addresses or contacts: remove it",
-            field=str(key), feature_id=fid, index=index,
+            field=str(key),
+            feature_id=fid,
+            index=index,
         )
         for key in props
         if SENSITIVE_KEY.search(str(key))
@@ -324,13 +322,13 @@ def check_order(file: str, segments: list[Feature]) -> list[Finding]:
         if repeated:
             detail.append(f"repeated {', '.join(map(str, repeated))}")
         out.append(
-            Finding(E, file, f"order must run 1 to {len(values)} with no gaps: {'; '.join(detail)}",
-                    field="order")
+            Finding(
+                E, file, f"order must run 1 to {len(values)} with no gaps: {'; '.join(detail)}", field="order"
+            )
         )
     elif [o for _, o in orders] != expected:
         out.append(
-            Finding(W, file, "segments are not listed in travel order; sort them by 'order'",
-                    field="order")
+            Finding(W, file, "segments are not listed in travel order; sort them by 'order'", field="order")
         )
     return out
 
@@ -348,10 +346,13 @@ def check_continuity(file: str, segments: list[Feature]) -> list[Finding]:
         if cur.order == prev.order + 1 and d / 1000 > CONTINUITY_TOLERANCE_KM:
             out.append(
                 Finding(
-                    E, file,
+                    E,
+                    file,
                     f"starts {d / 1000:.0f} km from where {prev.id!r} (order {prev.order}) "
                     f"ends; it should start at {list(prev.coords[-1])}",
-                    field="geometry.coordinates[0]", feature_id=cur.id, index=cur.index,
+                    field="geometry.coordinates[0]",
+                    feature_id=cur.id,
+                    index=cur.index,
                 )
             )
     return out
@@ -366,8 +367,11 @@ def check_country(file: str, segments: list[Feature], countries: list[tuple[str,
     candidates = [f for f in segments if f.model is not None and f.coords and f.model.kind == "route"]
     if not outlines or not candidates:
         return []
-    lines = shapely.linestrings([f.coords for f in candidates]) if len({len(f.coords) for f in candidates}) == 1 \
+    lines = (
+        shapely.linestrings([f.coords for f in candidates])
+        if len({len(f.coords) for f in candidates}) == 1
         else np.array([shapely.LineString(f.coords) for f in candidates])
+    )
     shares = np.zeros((len(candidates), len(outlines)))
     for j, (_, outline) in enumerate(outlines):
         shapely.prepare(outline)
@@ -381,9 +385,12 @@ def check_country(file: str, segments: list[Feature], countries: list[tuple[str,
         if best != feat.model.country:
             out.append(
                 Finding(
-                    W, file,
+                    W,
+                    file,
                     f"most of this segment lies in {best}, not {feat.model.country!r}",
-                    field="country", feature_id=feat.id, index=feat.index,
+                    field="country",
+                    feature_id=feat.id,
+                    index=feat.index,
                 )
             )
     return out
@@ -410,8 +417,17 @@ def check_geojson_file(
     findings += check_unique(
         file,
         (
-            (f.id, Finding(E, file, "this id is used by an earlier feature; ids must be unique",
-                           field="id", feature_id=f.id, index=f.index))
+            (
+                f.id,
+                Finding(
+                    E,
+                    file,
+                    "this id is used by an earlier feature; ids must be unique",
+                    field="id",
+                    feature_id=f.id,
+                    index=f.index,
+                ),
+            )
             for f in features
         ),
     )
@@ -431,8 +447,11 @@ def check_countries_file(file: str, obj: Any) -> tuple[list[tuple[str, Any]], li
         geom = raw.get("geometry") if isinstance(raw, dict) else None
         if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
             got = geom.get("type") if isinstance(geom, dict) else None
-            findings.append(Finding(E, file, f"expected a Polygon or MultiPolygon; got {got!r}",
-                                    "geometry.type", name, index))
+            findings.append(
+                Finding(
+                    E, file, f"expected a Polygon or MultiPolygon; got {got!r}", "geometry.type", name, index
+                )
+            )
             continue
         try:
             shape = shapely.geometry.shape(json.loads(json.dumps(geom, default=float)))
@@ -445,8 +464,11 @@ def check_countries_file(file: str, obj: Any) -> tuple[list[tuple[str, Any]], li
         if name and shape.is_valid:
             outlines.append((name, shape))
         elif name:
-            findings.append(Finding(W, file, f"invalid polygon ({shapely.is_valid_reason(shape)})",
-                                    "geometry", name, index))
+            findings.append(
+                Finding(
+                    W, file, f"invalid polygon ({shapely.is_valid_reason(shape)})", "geometry", name, index
+                )
+            )
     return outlines, findings
 
 
@@ -463,8 +485,15 @@ def check_csv_file(file: str, raw: bytes) -> tuple[list[CsvRow], list[Finding]]:
         return [], [Finding(E, file, f"missing column(s): {', '.join(missing)}", field="header", line=1)]
     for row in rows:
         if "__bad_width__" in row.cells:
-            findings.append(Finding(E, file, f"has {row.cells['__bad_width__']} cells; the header has "
-                                    f"{len(header)} (a missing quote or comma?)", line=row.line))
+            findings.append(
+                Finding(
+                    E,
+                    file,
+                    f"has {row.cells['__bad_width__']} cells; the header has "
+                    f"{len(header)} (a missing quote or comma?)",
+                    line=row.line,
+                )
+            )
             continue
         try:
             row.model = model.model_validate(row.cells)
@@ -474,12 +503,20 @@ def check_csv_file(file: str, raw: bytes) -> tuple[list[CsvRow], list[Finding]]:
             )
             continue
         if isinstance(row.model, EventRow):
-            findings += [Finding(E, file, msg, fld, row.id, line=row.line)
-                         for fld, msg in row.model.date_problems()]
+            findings += [
+                Finding(E, file, msg, fld, row.id, line=row.line) for fld, msg in row.model.date_problems()
+            ]
     findings += check_unique(
         file,
-        ((r.id, Finding(E, file, "this id is used on an earlier line; ids must be unique", "id",
-                        r.id, line=r.line)) for r in rows),
+        (
+            (
+                r.id,
+                Finding(
+                    E, file, "this id is used on an earlier line; ids must be unique", "id", r.id, line=r.line
+                ),
+            )
+            for r in rows
+        ),
     )
     return rows, findings
 
@@ -513,7 +550,9 @@ def check_references(parsed: Parsed) -> list[Finding]:
             refs = [("source_id", s, source_ids, "source") for s in [getattr(m, "source_id", None)] if s]
             refs += [("source_ids", s, source_ids, "source") for s in getattr(m, "source_ids", [])]
             if paths.ROUTE in parsed.features:
-                refs += [("segment_id", s, segment_ids, "segment") for s in [getattr(m, "segment_id", "")] if s]
+                refs += [
+                    ("segment_id", s, segment_ids, "segment") for s in [getattr(m, "segment_id", "")] if s
+                ]
             if paths.QUOTES in parsed.rows and file != paths.QUOTES:
                 refs += [("quote_id", s, quote_ids, "quote") for s in [getattr(m, "quote_id", "")] if s]
             for fld, value, known, kind in refs:
@@ -530,7 +569,9 @@ def read_files(data_dir: Path) -> dict[str, bytes]:
     return {name: (data_dir / name).read_bytes() for name in paths.DATA_FILES if (data_dir / name).is_file()}
 
 
-def validate_texts(files: Mapping[str, bytes], *, expected: Iterable[str] = paths.DATA_FILES) -> list[Finding]:
+def validate_texts(
+    files: Mapping[str, bytes], *, expected: Iterable[str] = paths.DATA_FILES
+) -> list[Finding]:
     """Validate data files given as bytes (from disk or an upload). Never raises on bad input."""
     findings: list[Finding] = []
     parsed = Parsed()
@@ -540,8 +581,13 @@ def validate_texts(files: Mapping[str, bytes], *, expected: Iterable[str] = path
     for name in (n for n in paths.DATA_FILES if n in files):
         raw = files[name]
         if len(raw) > MAX_FILE_BYTES:
-            findings.append(Finding(E, name, f"file is {len(raw) / 2**20:.1f} MiB; the limit is "
-                                    f"{MAX_FILE_BYTES / 2**20:.0f} MiB"))
+            findings.append(
+                Finding(
+                    E,
+                    name,
+                    f"file is {len(raw) / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES / 2**20:.0f} MiB",
+                )
+            )
             continue
         if name in CSV_MODELS:
             parsed.rows[name], found = check_csv_file(name, raw)
@@ -566,7 +612,9 @@ def validate_texts(files: Mapping[str, bytes], *, expected: Iterable[str] = path
     return findings
 
 
-def validate(data_dir: Path | str = paths.DATA_DIR, *, replace: Mapping[str, bytes] | None = None) -> list[Finding]:
+def validate(
+    data_dir: Path | str = paths.DATA_DIR, *, replace: Mapping[str, bytes] | None = None
+) -> list[Finding]:
     """Validate the data files in ``data_dir``, optionally with some replaced (an upload preview)."""
     files = read_files(Path(data_dir))
     files.update(replace or {})

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 OUT = Path(__file__).resolve().parent.parent / "data" / "countries.geojson"
@@ -46,6 +48,13 @@ def _round_geometry(geom: dict, decimals: int) -> dict:
     return {"type": geom["type"], "coordinates": walk(geom["coordinates"])}
 
 
+def _label_point(geom: BaseGeometry) -> tuple[float, float]:
+    """Where a country's name goes: the pole of inaccessibility of its largest part."""
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    point = polylabel(largest, tolerance=0.1)
+    return round(point.x, 1), round(point.y, 1)
+
+
 def build(package: Path) -> dict:
     detailed = gpd.read_file(package / "countries-50m.json", layer="countries").set_crs(4326)
     coarse = gpd.read_file(package / "countries-110m.json", layer="countries").set_crs(4326)
@@ -71,7 +80,12 @@ def build(package: Path) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"name": row.name, "iso_n3": str(row.id), "role": row.role},
+                "properties": {
+                    "name": row.name,
+                    "iso_n3": str(row.id),
+                    "role": row.role,
+                    "label": list(_label_point(row.geometry)),
+                },
                 "geometry": _round_geometry(row.geometry.__geo_interface__, DECIMALS),
             }
         )

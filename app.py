@@ -1,0 +1,30 @@
+"""Escape Route Map: entry point and shared frame for every page.
+
+Run with ``./run`` (see README). Pages live in ``pages/``; all logic in ``geo/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _shared
+
+st.set_page_config(
+    page_title="Escape Route Map · Beyond Utopia",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
+
+PAGES = [
+    st.Page("pages/route_map.py", title="Route map", icon=":material/map:", default=True, url_path="route"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+]
+
+page = st.navigation(PAGES, position="top")
+snapshot = _shared.snapshot()
+if snapshot.dataset is None:
+    _shared.show_data_errors(snapshot.findings)
+    st.stop()
+_shared.warn_if_stale(snapshot)
+page.run()

@@ -1,0 +1,424 @@
+"""The route map: a ``Dataset`` in, a ``folium.Map`` out. No Streamlit here.
+
+The map must draw with no network: the basemap is the bundled country
+outlines on a sea-coloured background, Leaflet comes from ``static/vendor``
+(see ``geo.assets``), and online tiles are an optional layer that is off.
+
+Everything that comes from a data file is HTML-escaped here, before folium
+sees it: folium's GeoJSON tooltips and popups insert property values as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from pyproj import Transformer
+
+from geo.assets import STREAMLIT, AssetLinks, localize
+from geo.load import Dataset
+from geo.text import esc
+
+#: Okabe–Ito colours: distinguishable under the common colour-vision deficiencies.
+COUNTRY_COLORS: dict[str, str] = {
+    "North Korea": "#000000",
+    "China": "#D55E00",
+    "Vietnam": "#009E73",
+    "Laos": "#CC79A7",
+    "Thailand": "#0072B2",
+    "South Korea": "#E69F00",
+}
+SEA = "#d6e6ef"
+LAND = {"route": "#f6f1e7", "korea": "#f1ede4", "context": "#e9e9e6"}
+BORDER = {"route": "#7d7468", "korea": "#7d7468", "context": "#b9b9b4"}
+#: Legs drawn, not travelled on the ground, are dashed.
+DASHED_KINDS = frozenset({"flight", "symbolic"})
+SELECTED_HALO = "#ffd400"
+MODE_LABELS = {
+    "on foot": "On foot",
+    "car": "By car",
+    "boat": "By boat",
+    "flight": "Flight",
+    "overland": "Overland",
+    "unknown": "Not reported",
+}
+
+_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+
+
+def latlon(lon: float, lat: float) -> list[float]:
+    """GeoJSON and shapely store (lon, lat); folium and Leaflet take [lat, lon]. Only this converts."""
+    return [lat, lon]
+
+
+def segment_style(country: str, kind: str, segment_id: str = "") -> dict:
+    """Leaflet path style. The class names let tests and CSS find a segment by id."""
+    return {
+        "className": f"route-segment seg-{segment_id}" if segment_id else "route-segment",
+        "color": COUNTRY_COLORS.get(country, "#444444"),
+        "weight": 5,
+        "opacity": 0.95,
+        "dashArray": "10 8" if kind in DASHED_KINDS else None,
+        "lineCap": "round",
+    }
+
+
+def source_names(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
+    return [dataset.source_label(s) for s in source_ids]
+
+
+def popup_html(dataset: Dataset, segment: pd.Series) -> str:
+    """A segment's popup, built only from escaped pieces."""
+    sources = "".join(f"<li>{esc(s)}</li>" for s in source_names(dataset, segment["sources"]))
+    kind_note = {
+        "flight": "Flight, drawn as a straight line.",
+        "symbolic": "Symbolic leg: no crossing point is shown.",
+    }.get(segment["kind"], "")
+    illustrative = (
+        "Illustrative: region or city level, not the exact path." if segment["illustrative"] else ""
+    )
+    notes = " ".join(n for n in (kind_note, illustrative) if n)
+    return (
+        f'<div class="route-popup"><h4>{esc(segment["title"])}</h4>'
+        f"<p>{esc(segment['summary'])}</p>"
+        f"<p><b>{esc(segment['country'])}</b> · {esc(MODE_LABELS.get(segment['mode'], segment['mode']))}"
+        f" · about {segment['length_km']:,.0f} km</p>"
+        + (f'<p class="note">{esc(notes)}</p>' if notes else "")
+        + f'<p class="sources">Sources:</p><ul>{sources}</ul></div>'
+    )
+
+
+def _line_feature(segment: pd.Series, properties: Mapping[str, object]) -> dict:
+    coords = [list(c[:2]) for c in segment.geometry.coords]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": coords},
+        "properties": dict(properties),
+    }
+
+
+def segments_geojson(dataset: Dataset) -> dict:
+    """The segments with only what the map shows, escaped. Raw data never reaches the page."""
+    features = []
+    for _, seg in dataset.route.iterrows():
+        features.append(
+            _line_feature(
+                seg,
+                {
+                    "id": esc(seg["id"]),
+                    "order": int(seg["order"]),
+                    "country": esc(seg["country"]),
+                    "kind": esc(seg["kind"]),
+                    "title": esc(seg["title"]),
+                    "popup": popup_html(dataset, seg),
+                },
+            )
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def arrow_bearing(coords: list[tuple[float, float]]) -> tuple[tuple[float, float], float]:
+    """Midpoint (lon, lat) of a line and its on-screen heading in degrees clockwise from up.
+
+    Measured in Web Mercator, the projection the map is drawn in, so the arrow
+    points along the line as drawn rather than along the geodesic.
+    """
+    xs, ys = _TO_MERCATOR.transform([c[0] for c in coords], [c[1] for c in coords])
+    lengths = [math.dist((xs[i], ys[i]), (xs[i + 1], ys[i + 1])) for i in range(len(xs) - 1)]
+    half, run = sum(lengths) / 2, 0.0
+    for i, piece in enumerate(lengths):
+        if run + piece >= half and piece > 0:
+            t = (half - run) / piece
+            x, y = xs[i] + t * (xs[i + 1] - xs[i]), ys[i] + t * (ys[i + 1] - ys[i])
+            lon, lat = _TO_MERCATOR.transform(x, y, direction="INVERSE")
+            heading = math.degrees(math.atan2(xs[i + 1] - xs[i], ys[i + 1] - ys[i]))
+            return (lon, lat), heading
+        run += piece
+    return coords[0], 0.0
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing the colours and line styles, so colour is never the only cue.
+
+    It folds away on narrow maps (phones), where it would cover the route.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: 'bottomright'});
+            legend.onAdd = function() {
+                var box = L.DomUtil.create('details', 'route-legend');
+                box.open = map.getSize().x >= 520;
+                box.innerHTML = {{ this.html | tojson }};
+                L.DomEvent.disableClickPropagation(box);
+                L.DomEvent.disableScrollPropagation(box);
+                return box;
+            };
+            legend.addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[tuple[str, str, bool]], footnote: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        items = "".join(
+            f'<li><svg width="34" height="10" aria-hidden="true"><line x1="2" y1="5" x2="32" y2="5" '
+            f'stroke="{esc(color)}" stroke-width="4" stroke-linecap="round"'
+            + (' stroke-dasharray="7 5"' if dashed else "")
+            + f"/></svg>{esc(label)}</li>"
+            for label, color, dashed in rows
+        )
+        self.html = f"<summary>Legend</summary><ul>{items}</ul><p>{esc(footnote)}</p>"
+
+
+class FitUntilTouched(MacroElement):
+    """Keep the whole route in view while the map's frame settles, until the viewer moves it.
+
+    streamlit-folium sizes its iframe after the map is created, so a single
+    ``fitBounds`` at start fits the wrong size. Refitting on every resize until
+    the first pointer, wheel or key event keeps the initial view right without
+    ever fighting a viewer who has started to explore.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds | tojson }};
+            var touched = false;
+            var fit = function() { if (!touched) { map.fitBounds(bounds, {padding: [24, 24]}); } };
+            ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function(name) {
+                map.getContainer().addEventListener(name, function() { touched = true; }, {passive: true});
+            });
+            map.on('resize', fit);
+            if (window.ResizeObserver) {
+                new ResizeObserver(function() { map.invalidateSize(); fit(); }).observe(map.getContainer());
+            }
+            fit();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitUntilTouched"
+        self.bounds = bounds
+
+
+MAP_CSS = f"""
+<style>
+  .leaflet-container {{ background: {SEA}; font: 14px/1.4 system-ui, sans-serif; }}
+  .route-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
+    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: #1d1d1d; max-width: 210px; font-size: 12.5px; }}
+  .route-legend summary {{ cursor: pointer; font-weight: 700; }}
+  .route-legend ul {{ list-style: none; margin: 4px 0; padding: 0; }}
+  .route-legend li {{ display: flex; align-items: center; gap: 6px; margin: 1px 0; }}
+  .route-legend p {{ margin: 4px 0 0; font-size: 11.5px; color: #3d3d3d; }}
+  .country-label {{ color: #5a5247; font-size: 12px; font-weight: 600; letter-spacing: .08em;
+    text-transform: uppercase; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
+    transform: translate(-50%, -50%); pointer-events: none; }}
+  .country-label.korea {{ color: #2b2b2b; }}
+  .route-arrow {{ font-size: 16px; line-height: 16px; text-align: center; pointer-events: none;
+    text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
+  .route-popup {{ font-size: 13px; }}
+  .route-popup h4 {{ margin: 0 0 4px; font-size: 14px; }}
+  .route-popup p {{ margin: 4px 0; }}
+  .route-popup .note {{ color: #555; font-style: italic; }}
+  .route-popup ul {{ margin: 0; padding-left: 18px; font-size: 12px; }}
+  .route-popup .sources {{ margin-bottom: 0; font-size: 12px; font-weight: 600; }}
+</style>
+"""
+
+
+def _countries_layer(dataset: Dataset) -> folium.GeoJson:
+    data = json.loads(dataset.countries[["name", "role", "geometry"]].to_json())
+    return folium.GeoJson(
+        data,
+        name="Country outlines (offline basemap)",
+        style_function=lambda f: {
+            "fillColor": LAND.get(f["properties"]["role"], LAND["context"]),
+            "fillOpacity": 1,
+            "color": BORDER.get(f["properties"]["role"], BORDER["context"]),
+            "weight": 1.2 if f["properties"]["role"] != "context" else 0.8,
+            "interactive": False,
+            "className": f"country-outline country-{f['properties']['role']}",
+        },
+        control=False,
+    )
+
+
+def _country_labels(dataset: Dataset) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Country names", control=False)
+    for _, row in dataset.countries[dataset.countries["role"] != "context"].iterrows():
+        lon, lat = row["label"]
+        folium.Marker(
+            latlon(lon, lat),
+            icon=folium.DivIcon(
+                html=f'<div class="country-label {esc(row["role"])}">{esc(row["name"])}</div>',
+                icon_size=(0, 0),
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(group)
+    return group
+
+
+def _route_layers(dataset: Dataset, popups: bool) -> list[folium.map.Layer]:
+    data = segments_geojson(dataset)
+    casing = folium.GeoJson(
+        data,
+        name="Route casing",
+        style_function=lambda f: {"color": "#ffffff", "weight": 9, "opacity": 0.9, "interactive": False},
+        control=False,
+    )
+    segments = folium.GeoJson(
+        data,
+        name="Route segments",
+        style_function=lambda f: segment_style(
+            f["properties"]["country"], f["properties"]["kind"], f["properties"]["id"]
+        ),
+        highlight_function=lambda f: {"weight": 8, "opacity": 1},
+        tooltip=folium.GeoJsonTooltip(fields=["title"], labels=False, sticky=True),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=280) if popups else None,
+        control=False,
+    )
+    arrows = folium.FeatureGroup(name="Direction of travel", control=False)
+    for _, seg in dataset.route.iterrows():
+        (lon, lat), heading = arrow_bearing(list(seg.geometry.coords))
+        color = esc(COUNTRY_COLORS.get(seg["country"], "#444444"))
+        style = f"color:{color};transform:rotate({heading:.0f}deg)"
+        folium.Marker(
+            latlon(lon, lat),
+            icon=folium.DivIcon(
+                html=f'<div class="route-arrow" style="{style}">▲</div>',
+                icon_size=(16, 16),
+                icon_anchor=(8, 8),
+            ),
+            interactive=False,
+            keyboard=False,
+        ).add_to(arrows)
+    return [casing, segments, arrows]
+
+
+def _places_layer(dataset: Dataset) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Waypoints", control=True)
+    for _, place in dataset.places.iterrows():
+        label = place["name"] + (" (approximate)" if place["illustrative"] else "")
+        folium.CircleMarker(
+            latlon(place.geometry.x, place.geometry.y),
+            radius=5,
+            color="#222222",
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1,
+            tooltip=folium.Tooltip(esc(label)),
+        ).add_to(group)
+    return group
+
+
+def legend_rows(dataset: Dataset) -> list[tuple[str, str, bool]]:
+    rows = []
+    for country in dict.fromkeys(dataset.route["country"]):
+        kinds = set(dataset.route.loc[dataset.route["country"] == country, "kind"])
+        dashed = kinds <= DASHED_KINDS
+        label = country + (
+            " (flight)" if kinds == {"flight"} else " (symbolic)" if kinds == {"symbolic"} else ""
+        )
+        rows.append((label, COUNTRY_COLORS.get(country, "#444444"), dashed))
+    return rows
+
+
+def route_bounds(dataset: Dataset) -> list[list[float]]:
+    minx, miny, maxx, maxy = dataset.route.total_bounds
+    return [latlon(minx, miny), latlon(maxx, maxy)]
+
+
+def build_map(
+    dataset: Dataset,
+    *,
+    assets: AssetLinks | None = STREAMLIT,
+    online_tiles: bool = True,
+    popups: bool = True,
+) -> folium.Map:
+    """The whole route on the offline basemap.
+
+    ``popups=False`` where a side panel shows the clicked segment instead (a popup
+    would cover the highlight). ``assets=None`` keeps folium's links, for callers
+    that inline the vendored files themselves.
+    """
+    m = folium.Map(
+        tiles=None,
+        control_scale=True,
+        min_zoom=3,
+        max_zoom=9,
+        zoom_snap=0.25,
+        world_copy_jump=False,
+    )
+    m.get_root().header.add_child(Element(MAP_CSS), name="route_map_css")
+    _countries_layer(dataset).add_to(m)
+    _country_labels(dataset).add_to(m)
+    if online_tiles:
+        folium.TileLayer(
+            "OpenStreetMap",
+            name="OpenStreetMap tiles (needs internet)",
+            overlay=True,
+            show=False,
+            control=True,
+            opacity=0.6,
+        ).add_to(m)
+    for layer in _route_layers(dataset, popups):
+        layer.add_to(m)
+    _places_layer(dataset).add_to(m)
+    Legend(
+        legend_rows(dataset),
+        "Dashed: flight or symbolic leg. All legs are illustrative "
+        "(region or city level). Outlines: Natural Earth.",
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    FitUntilTouched(route_bounds(dataset)).add_to(m)
+    if assets is not None:
+        localize(m, assets)
+    return m
+
+
+def selection_layer(dataset: Dataset, segment_id: str | None) -> folium.FeatureGroup:
+    """A halo around the selected segment, added on top of the base map.
+
+    Kept apart from ``build_map`` so a selection can be drawn without rebuilding
+    (and reloading) the map: streamlit-folium adds it as a dynamic feature group.
+    """
+    group = folium.FeatureGroup(name="Selected segment", control=False)
+    seg = dataset.segment(segment_id) if segment_id else None
+    if seg is None:
+        return group
+    feature = _line_feature(seg, {"id": esc(seg["id"])})
+    folium.GeoJson(
+        feature,
+        style_function=lambda f: {
+            "color": SELECTED_HALO,
+            "weight": 16,
+            "opacity": 0.75,
+            "lineCap": "round",
+            "interactive": False,
+        },
+    ).add_to(group)
+    style = segment_style(seg["country"], seg["kind"]) | {
+        "weight": 6,
+        "interactive": False,
+        "className": "route-selected",
+    }
+    folium.GeoJson(feature, style_function=lambda f, s=style: s).add_to(group)
+    return group

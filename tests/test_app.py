@@ -1,0 +1,108 @@
+"""Page logic under Streamlit's AppTest: no browser, but the real scripts and widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import paths
+from geo.load import load_dataset
+from geo.text import md
+from tests.conftest import edit_geojson, feature
+
+APP = str(paths.PROJECT_DIR / "app.py")
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.delenv("ESCAPE_ROUTE_DATA_DIR", raising=False)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_route_map_default_view(app: AppTest):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Beyond Utopia: the escape route"
+    assert [m.value for m in app.metric] == ["1,000+", "4", "$3,000 → $20,000"]
+    assert all(m.help for m in app.metric), "every headline figure names its source"
+    assert app.selectbox[0].value == ""
+    assert app.dataframe[0].value.shape[0] == len(load_dataset().route)
+    assert "Map of the escape route in 10 legs" in texts(app)
+
+
+def test_query_parameter_selects_a_segment(app: AppTest):
+    app.query_params["segment"] = "laos-jungle"
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "6\\. Night trek through the jungle into Laos"
+    assert "this is some kind of adventure" in texts(app)
+    assert app.selectbox[0].value == "laos-jungle"
+
+
+def test_unknown_segment_shows_the_whole_route(app: AppTest):
+    app.query_params["segment"] = "atlantis"
+    app.run()
+    assert not app.exception
+    assert app.selectbox[0].value == ""
+
+
+def test_choosing_a_leg_updates_the_url(app: AppTest):
+    app.run()
+    app.selectbox[0].set_value("flight-seoul").run()
+    assert app.query_params["segment"] == "flight-seoul"
+    assert "and BTS" in texts(app)
+
+
+def test_next_leg_button(app: AppTest):
+    app.query_params["segment"] = "laos-jungle"
+    app.run()
+    next(b for b in app.button if "Next" in b.label).click().run()
+    assert app.query_params["segment"] == "laos-to-mekong"
+
+
+def test_quote_filters(app: AppTest):
+    app.run()
+    app.multiselect[0].set_value(["Sunny Parker"]).run()
+    assert "2 of 29 quotes" in texts(app)
+
+
+def test_broken_data_shows_findings_not_a_traceback(app: AppTest, data_dir: Path, monkeypatch):
+    edit_geojson(
+        data_dir, paths.ROUTE, lambda o: feature(o, "laos-jungle")["properties"].update(country="Loas")
+    )
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(data_dir))
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "The route data has errors"
+    assert "feature 'laos-jungle' (#5): country" in app.code[0].value
+
+
+def test_data_is_shown_as_text_not_markup(app: AppTest, data_dir: Path, monkeypatch):
+    payload = "![x](http://example.com/x.png) <script>alert(1)</script> $x$"
+    edit_geojson(
+        data_dir, paths.ROUTE, lambda o: feature(o, "laos-jungle")["properties"].update(summary=payload)
+    )
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(data_dir))
+    app.query_params["segment"] = "laos-jungle"
+    app.run()
+    summary = next(m.value for m in app.markdown if "alert" in m.value)
+    assert "\\!\\[x\\]" in summary
+    assert "\\<script\\>" in summary
+    assert "\\$x\\$" in summary
+
+
+def test_sources_page_lists_every_source(app: AppTest):
+    app.run()
+    app.switch_page("pages/sources.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Sources"
+    shown = "\n".join(s.value for s in app.subheader)
+    for outlet in load_dataset().sources["outlet"]:
+        assert md(outlet) in shown
