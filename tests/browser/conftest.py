@@ -179,8 +179,20 @@ def offline_page(browser, request):
     context.close()
 
 
-def screenshot(page, name: str, **kwargs) -> Path:
+def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
+    """Save a PNG for the test log. ``whole_page``: Streamlit scrolls inside its own
+    container, so grow the viewport to the content's height for the shot, then restore it."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), **kwargs)
+    size = page.viewport_size
+    if whole_page and size:
+        height = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppScrollToBottomContainer]')]"
+            ".map(e => e.scrollHeight), document.documentElement.scrollHeight)"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+        page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    if whole_page and size:
+        page.set_viewport_size(size)
     return path

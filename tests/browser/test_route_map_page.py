@@ -46,7 +46,7 @@ def test_map_draws_offline_with_every_segment_and_outline(offline_page, app_serv
     expect(frame.locator(".route-legend")).to_be_visible()
     expect(frame.locator(".leaflet-control-scale")).to_be_visible()
     offline_page.wait_for_timeout(1000)
-    screenshot(offline_page, "route-map-1366", full_page=True)
+    screenshot(offline_page, "route-map-1366", whole_page=True)
     assert offline_page.watch.external == [], "the map asked the internet for something"
     assert offline_page.watch.console_errors == []
 
@@ -62,7 +62,7 @@ def test_clicking_a_segment_shows_its_quotes(offline_page, app_server, data):
     panel = offline_page.locator('[data-testid="stColumn"]').filter(has_text="What was said about this leg")
     expect(panel.get_by_text(tied[:40], exact=False)).to_be_visible()
     expect(frame.locator("path.route-selected")).to_have_count(1, timeout=10_000)
-    screenshot(offline_page, "route-map-selected", full_page=True)
+    screenshot(offline_page, "route-map-selected", whole_page=True)
     assert offline_page.watch.external == []
     assert offline_page.watch.console_errors == []
 
@@ -82,7 +82,7 @@ def test_phone_width_layout(browser, app_server):
     page = context.new_page()
     open_route_map(page, app_server.url)
     page.wait_for_timeout(1000)
-    screenshot(page, "route-map-390", full_page=True)
+    screenshot(page, "route-map-390", whole_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px wide)"
     assert watch.external == []
