@@ -187,8 +187,8 @@ def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
     size = page.viewport_size
     if whole_page and size:
         height = page.evaluate(
-            "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppScrollToBottomContainer]')]"
-            ".map(e => e.scrollHeight), document.documentElement.scrollHeight)"
+            "Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll("
+            "'[data-testid=stMain], [data-testid=stAppScrollToBottomContainer]')].map(e => e.scrollHeight))"
         )
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
         page.wait_for_timeout(800)
