@@ -18,6 +18,7 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/route_map.py", title="Route map", icon=":material/map:", default=True, url_path="route"),
+    st.Page("pages/presenter.py", title="Presenter", icon=":material/slideshow:", url_path="presenter"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
 ]
 

@@ -54,12 +54,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from geo.export import write_pack
+    from geo.load import load_dataset
+
+    files = read_files(paths.DATA_DIR)
+    findings = validate_texts(files)
+    if has_errors(findings):
+        for finding in findings:
+            print(format_finding(finding))
+        print("error: fix the data before exporting a screening pack", file=sys.stderr)
+        return 1
+    target = write_pack(load_dataset(paths.DATA_DIR), Path(args.out))
+    size = target.stat().st_size / 1024
+    print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check data files; exit 1 on errors")
     p.add_argument("paths", nargs="*", help="a data directory and/or data files (default: data/)")
     p.set_defaults(func=cmd_validate)
+    e = sub.add_parser("export", help="write the offline screening pack: one self-contained HTML file")
+    e.add_argument(
+        "--out", required=True, help="a .html file, or a directory for escape-route-screening.html"
+    )
+    e.set_defaults(func=cmd_export)
     return parser
 
 

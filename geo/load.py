@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from geo import paths
 from geo.findings import Finding, has_errors
 from geo.measure import segment_lengths_km
-from geo.schema import CostRow, EventRow, FigureRow, QuoteRow, SourceRow
+from geo.schema import CostRow, EventRow, FigureRow, QuoteRow, SourceRow, TourRow
 from geo.validate import validate
 
 WGS84 = "EPSG:4326"
@@ -37,9 +37,15 @@ class Dataset:
     costs: pd.DataFrame
     figures: pd.DataFrame
     events: pd.DataFrame
+    #: Presenter chapters in order.
+    tour: pd.DataFrame
 
     def segment(self, segment_id: str) -> pd.Series | None:
         rows = self.route[self.route["id"] == segment_id]
+        return None if rows.empty else rows.iloc[0]
+
+    def quote(self, quote_id: str) -> pd.Series | None:
+        rows = self.quotes[self.quotes["id"] == quote_id]
         return None if rows.empty else rows.iloc[0]
 
     def quotes_for(self, segment_id: str) -> pd.DataFrame:
@@ -88,6 +94,7 @@ def load_dataset(data_dir: Path | str = paths.DATA_DIR) -> Dataset:
         costs=read_csv(data_dir / paths.COSTS, CostRow),
         figures=read_csv(data_dir / paths.FIGURES, FigureRow).set_index("id", drop=False),
         events=read_csv(data_dir / paths.EVENTS, EventRow),
+        tour=read_csv(data_dir / paths.TOUR, TourRow).sort_values("order").reset_index(drop=True),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import folium
 import pandas as pd
@@ -33,12 +34,57 @@ COUNTRY_COLORS: dict[str, str] = {
     "Thailand": "#0072B2",
     "South Korea": "#E69F00",
 }
-SEA = "#d6e6ef"
-LAND = {"route": "#f6f1e7", "korea": "#f1ede4", "context": "#e9e9e6"}
-BORDER = {"route": "#7d7468", "korea": "#7d7468", "context": "#b9b9b4"}
 #: Legs drawn, not travelled on the ground, are dashed.
 DASHED_KINDS = frozenset({"flight", "symbolic"})
-SELECTED_HALO = "#ffd400"
+
+
+@dataclass(frozen=True)
+class MapTheme:
+    """Colours of everything that is not data: the viewer's light map or the projector's dark one."""
+
+    name: str
+    sea: str
+    land: dict[str, str]
+    border: dict[str, str]
+    label: str
+    label_halo: str
+    #: Drawn under each route line so it stands off the land.
+    casing: str
+    halo: str
+    panel_bg: str
+    panel_text: str
+    route_colors: dict[str, str] = field(default_factory=lambda: dict(COUNTRY_COLORS))
+
+    def color(self, country: str) -> str:
+        return self.route_colors.get(country, "#888888")
+
+
+LIGHT = MapTheme(
+    name="light",
+    sea="#d6e6ef",
+    land={"route": "#f6f1e7", "korea": "#f1ede4", "context": "#e9e9e6"},
+    border={"route": "#7d7468", "korea": "#7d7468", "context": "#b9b9b4"},
+    label="#4a4339",
+    label_halo="#ffffff",
+    casing="#ffffff",
+    halo="#ffd400",
+    panel_bg="rgba(255,255,255,.94)",
+    panel_text="#1d1d1d",
+)
+#: High contrast on a dark sea for projectors; black would vanish, so North Korea's leg is white.
+PROJECTOR = MapTheme(
+    name="projector",
+    sea="#0a1622",
+    land={"route": "#2e3440", "korea": "#2e3440", "context": "#1e232b"},
+    border={"route": "#aab4c0", "korea": "#aab4c0", "context": "#56606b"},
+    label="#e8edf2",
+    label_halo="#000000",
+    casing="#000000",
+    halo="#ffd400",
+    panel_bg="rgba(10,10,10,.9)",
+    panel_text="#f5f5f5",
+    route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
+)
 MODE_LABELS = {
     "on foot": "On foot",
     "car": "By car",
@@ -56,11 +102,11 @@ def latlon(lon: float, lat: float) -> list[float]:
     return [lat, lon]
 
 
-def segment_style(country: str, kind: str, segment_id: str = "") -> dict:
+def segment_style(country: str, kind: str, segment_id: str = "", theme: MapTheme = LIGHT) -> dict:
     """Leaflet path style. The class names let tests and CSS find a segment by id."""
     return {
         "className": f"route-segment seg-{segment_id}" if segment_id else "route-segment",
-        "color": COUNTRY_COLORS.get(country, "#444444"),
+        "color": theme.color(country),
         "weight": 5,
         "opacity": 0.95,
         "dashArray": "10 8" if kind in DASHED_KINDS else None,
@@ -217,21 +263,22 @@ class FitUntilTouched(MacroElement):
         self.bounds = bounds
 
 
-MAP_CSS = f"""
+def map_css(theme: MapTheme) -> str:
+    return f"""
 <style>
-  .leaflet-container {{ background: {SEA}; font: 14px/1.4 system-ui, sans-serif; }}
-  .route-legend {{ background: rgba(255,255,255,.94); padding: 6px 9px; border-radius: 6px;
-    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: #1d1d1d; max-width: 210px; font-size: 12.5px; }}
+  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 system-ui, sans-serif; }}
+  .route-legend {{ background: {theme.panel_bg}; padding: 6px 9px; border-radius: 6px;
+    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: {theme.panel_text}; max-width: 210px; font-size: 12.5px; }}
   .route-legend summary {{ cursor: pointer; font-weight: 700; }}
   .route-legend ul {{ list-style: none; margin: 4px 0; padding: 0; }}
   .route-legend li {{ display: flex; align-items: center; gap: 6px; margin: 1px 0; }}
-  .route-legend p {{ margin: 4px 0 0; font-size: 11.5px; color: #3d3d3d; }}
-  .country-label {{ color: #5a5247; font-size: 12px; font-weight: 600; letter-spacing: .08em;
-    text-transform: uppercase; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
+  .route-legend p {{ margin: 4px 0 0; font-size: 11.5px; opacity: .85; }}
+  .country-label {{ color: {theme.label}; font-size: 12px; font-weight: 600; letter-spacing: .08em;
+    text-transform: uppercase; white-space: nowrap;
+    text-shadow: 0 0 3px {theme.label_halo}, 0 0 3px {theme.label_halo};
     transform: translate(-50%, -50%); pointer-events: none; }}
-  .country-label.korea {{ color: #2b2b2b; }}
   .route-arrow {{ font-size: 16px; line-height: 16px; text-align: center; pointer-events: none;
-    text-shadow: 0 0 2px #fff, 0 0 2px #fff; }}
+    text-shadow: 0 0 2px {theme.casing}, 0 0 2px {theme.casing}; }}
   .route-popup {{ font-size: 13px; }}
   .route-popup h4 {{ margin: 0 0 4px; font-size: 14px; }}
   .route-popup p {{ margin: 4px 0; }}
@@ -242,15 +289,15 @@ MAP_CSS = f"""
 """
 
 
-def _countries_layer(dataset: Dataset) -> folium.GeoJson:
+def _countries_layer(dataset: Dataset, theme: MapTheme) -> folium.GeoJson:
     data = json.loads(dataset.countries[["name", "role", "geometry"]].to_json())
     return folium.GeoJson(
         data,
         name="Country outlines (offline basemap)",
         style_function=lambda f: {
-            "fillColor": LAND.get(f["properties"]["role"], LAND["context"]),
+            "fillColor": theme.land.get(f["properties"]["role"], theme.land["context"]),
             "fillOpacity": 1,
-            "color": BORDER.get(f["properties"]["role"], BORDER["context"]),
+            "color": theme.border.get(f["properties"]["role"], theme.border["context"]),
             "weight": 1.2 if f["properties"]["role"] != "context" else 0.8,
             "interactive": False,
             "className": f"country-outline country-{f['properties']['role']}",
@@ -275,19 +322,19 @@ def _country_labels(dataset: Dataset) -> folium.FeatureGroup:
     return group
 
 
-def _route_layers(dataset: Dataset, popups: bool) -> list[folium.map.Layer]:
+def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool) -> list[folium.map.Layer]:
     data = segments_geojson(dataset)
     casing = folium.GeoJson(
         data,
         name="Route casing",
-        style_function=lambda f: {"color": "#ffffff", "weight": 9, "opacity": 0.9, "interactive": False},
+        style_function=lambda f: {"color": theme.casing, "weight": 9, "opacity": 0.9, "interactive": False},
         control=False,
     )
     segments = folium.GeoJson(
         data,
         name="Route segments",
         style_function=lambda f: segment_style(
-            f["properties"]["country"], f["properties"]["kind"], f["properties"]["id"]
+            f["properties"]["country"], f["properties"]["kind"], f["properties"]["id"], theme
         ),
         highlight_function=lambda f: {"weight": 8, "opacity": 1},
         tooltip=folium.GeoJsonTooltip(fields=["title"], labels=False, sticky=True),
@@ -297,7 +344,7 @@ def _route_layers(dataset: Dataset, popups: bool) -> list[folium.map.Layer]:
     arrows = folium.FeatureGroup(name="Direction of travel", control=False)
     for _, seg in dataset.route.iterrows():
         (lon, lat), heading = arrow_bearing(list(seg.geometry.coords))
-        color = esc(COUNTRY_COLORS.get(seg["country"], "#444444"))
+        color = esc(theme.color(seg["country"]))
         style = f"color:{color};transform:rotate({heading:.0f}deg)"
         folium.Marker(
             latlon(lon, lat),
@@ -329,7 +376,7 @@ def _places_layer(dataset: Dataset) -> folium.FeatureGroup:
     return group
 
 
-def legend_rows(dataset: Dataset) -> list[tuple[str, str, bool]]:
+def legend_rows(dataset: Dataset, theme: MapTheme = LIGHT) -> list[tuple[str, str, bool]]:
     rows = []
     for country in dict.fromkeys(dataset.route["country"]):
         kinds = set(dataset.route.loc[dataset.route["country"] == country, "kind"])
@@ -337,7 +384,7 @@ def legend_rows(dataset: Dataset) -> list[tuple[str, str, bool]]:
         label = country + (
             " (flight)" if kinds == {"flight"} else " (symbolic)" if kinds == {"symbolic"} else ""
         )
-        rows.append((label, COUNTRY_COLORS.get(country, "#444444"), dashed))
+        rows.append((label, theme.color(country), dashed))
     return rows
 
 
@@ -349,17 +396,22 @@ def route_bounds(dataset: Dataset) -> list[list[float]]:
 def build_map(
     dataset: Dataset,
     *,
+    theme: MapTheme = LIGHT,
     assets: AssetLinks | None = STREAMLIT,
     online_tiles: bool = True,
     popups: bool = True,
+    fit_route: bool = True,
 ) -> folium.Map:
     """The whole route on the offline basemap.
 
-    ``popups=False`` where a side panel shows the clicked segment instead (a popup
-    would cover the highlight). ``assets=None`` keeps folium's links, for callers
-    that inline the vendored files themselves.
+    ``fit_route=False`` when the caller sets the view itself (the presenter moves
+    it chapter by chapter). ``assets=None`` keeps folium's links, for callers
+    that inline the vendored files themselves (the screening pack).
     """
+    (south, west), (north, east) = route_bounds(dataset)
     m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=4,
         tiles=None,
         control_scale=True,
         min_zoom=3,
@@ -367,8 +419,8 @@ def build_map(
         zoom_snap=0.25,
         world_copy_jump=False,
     )
-    m.get_root().header.add_child(Element(MAP_CSS), name="route_map_css")
-    _countries_layer(dataset).add_to(m)
+    m.get_root().header.add_child(Element(map_css(theme)), name="route_map_css")
+    _countries_layer(dataset, theme).add_to(m)
     _country_labels(dataset).add_to(m)
     if online_tiles:
         folium.TileLayer(
@@ -379,22 +431,23 @@ def build_map(
             control=True,
             opacity=0.6,
         ).add_to(m)
-    for layer in _route_layers(dataset, popups):
+    for layer in _route_layers(dataset, theme, popups):
         layer.add_to(m)
     _places_layer(dataset).add_to(m)
     Legend(
-        legend_rows(dataset),
+        legend_rows(dataset, theme),
         "Dashed: flight or symbolic leg. All legs are illustrative "
         "(region or city level). Outlines: Natural Earth.",
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    FitUntilTouched(route_bounds(dataset)).add_to(m)
+    if fit_route:
+        FitUntilTouched(route_bounds(dataset)).add_to(m)
     if assets is not None:
         localize(m, assets)
     return m
 
 
-def selection_layer(dataset: Dataset, segment_id: str | None) -> folium.FeatureGroup:
+def selection_layer(dataset: Dataset, segment_id: str | None, theme: MapTheme = LIGHT) -> folium.FeatureGroup:
     """A halo around the selected segment, added on top of the base map.
 
     Kept apart from ``build_map`` so a selection can be drawn without rebuilding
@@ -405,20 +458,36 @@ def selection_layer(dataset: Dataset, segment_id: str | None) -> folium.FeatureG
     if seg is None:
         return group
     feature = _line_feature(seg, {"id": esc(seg["id"])})
-    folium.GeoJson(
-        feature,
-        style_function=lambda f: {
-            "color": SELECTED_HALO,
-            "weight": 16,
-            "opacity": 0.75,
-            "lineCap": "round",
-            "interactive": False,
-        },
-    ).add_to(group)
-    style = segment_style(seg["country"], seg["kind"]) | {
+    halo = {"color": theme.halo, "weight": 16, "opacity": 0.75, "lineCap": "round", "interactive": False}
+    folium.GeoJson(feature, style_function=lambda f: halo).add_to(group)
+    line = segment_style(seg["country"], seg["kind"], theme=theme) | {
         "weight": 6,
         "interactive": False,
         "className": "route-selected",
     }
-    folium.GeoJson(feature, style_function=lambda f, s=style: s).add_to(group)
+    folium.GeoJson(feature, style_function=lambda f: line).add_to(group)
     return group
+
+
+def fit_view(
+    bounds: list[list[float]], width_px: int, height_px: int, *, padding_px: int = 60, max_zoom: float = 7
+) -> tuple[list[float], float]:
+    """Centre ([lat, lon]) and zoom that show ``bounds`` ([[south, west], [north, east]]) in a
+    map of the given pixel size: what Leaflet's ``fitBounds`` computes, done here so a
+    view can be passed to a map that is already drawn without reloading it."""
+    (south, west), (north, east) = bounds
+    (x0, x1), (y0, y1) = _TO_MERCATOR.transform([west, east], [south, north])
+    world = 2 * math.pi * 6378137.0
+    spans = [(max(x1 - x0, 1.0), width_px), (max(y1 - y0, 1.0), height_px)]
+    zoom = min(math.log2(max(px - 2 * padding_px, 50) * world / (256 * span)) for span, px in spans)
+    zoom = max(3.0, min(max_zoom, math.floor(zoom * 4) / 4))
+    lon, lat = _TO_MERCATOR.transform((x0 + x1) / 2, (y0 + y1) / 2, direction="INVERSE")
+    return latlon(lon, lat), zoom
+
+
+def segment_bounds(dataset: Dataset, segment_id: str | None) -> list[list[float]]:
+    seg = dataset.segment(segment_id) if segment_id else None
+    if seg is None:
+        return route_bounds(dataset)
+    minx, miny, maxx, maxy = seg.geometry.bounds
+    return [latlon(minx, miny), latlon(maxx, maxy)]

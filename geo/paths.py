@@ -17,6 +17,7 @@ QUOTES = "quotes.csv"
 COSTS = "costs.csv"
 FIGURES = "figures.csv"
 EVENTS = "events.csv"
+TOUR = "tour.csv"
 
 #: Every data file the app reads, in the order a maintainer would check them.
-DATA_FILES: tuple[str, ...] = (SOURCES, ROUTE, PLACES, COUNTRIES, QUOTES, COSTS, FIGURES, EVENTS)
+DATA_FILES: tuple[str, ...] = (SOURCES, ROUTE, PLACES, COUNTRIES, QUOTES, COSTS, FIGURES, EVENTS, TOUR)

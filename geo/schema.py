@@ -152,6 +152,19 @@ class EventRow(_Lenient):
         return problems
 
 
+class TourRow(_Lenient):
+    """One chapter of the presenter's tour. Short, because it is read from the back of a room."""
+
+    order: int = Field(ge=1)
+    id: Slug
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    #: The leg to show; blank shows the whole route.
+    segment_id: OptionalSlug = ""
+    quote_id: OptionalSlug = ""
+    source_ids: SourceIdList
+
+
 _EXAMPLE = {"year": "'2023'", "month": "'2023-01'", "day": "'2023-11-03'"}
 
 #: Which model checks which CSV file, and the columns it needs.
@@ -161,6 +174,7 @@ CSV_MODELS: dict[str, type[BaseModel]] = {
     "costs.csv": CostRow,
     "figures.csv": FigureRow,
     "events.csv": EventRow,
+    "tour.csv": TourRow,
 }
 
 

@@ -305,13 +305,14 @@ def check_unique(file: str, items: Iterable[tuple[str | None, Finding]]) -> list
     return out
 
 
-def check_order(file: str, segments: list[Feature]) -> list[Finding]:
-    """``order`` runs 1, 2, 3 … with no gap or repeat, and the file lists segments in that order."""
-    orders = [(f, f.order) for f in segments if f.order is not None]
+def check_order(file: str, orders: list[int]) -> list[Finding]:
+    """``order`` runs 1, 2, 3 … with no gap or repeat, and the file lists items in that order.
+
+    ``orders``: the usable ``order`` values in file order (route segments or tour chapters).
+    """
     if not orders:
         return []
-    out = []
-    values = sorted(o for _, o in orders)
+    values = sorted(orders)
     expected = list(range(1, len(values) + 1))
     if values != expected:
         missing = sorted(set(expected) - set(values))
@@ -321,16 +322,11 @@ def check_order(file: str, segments: list[Feature]) -> list[Finding]:
             detail.append(f"missing {', '.join(map(str, missing))}")
         if repeated:
             detail.append(f"repeated {', '.join(map(str, repeated))}")
-        out.append(
-            Finding(
-                E, file, f"order must run 1 to {len(values)} with no gaps: {'; '.join(detail)}", field="order"
-            )
-        )
-    elif [o for _, o in orders] != expected:
-        out.append(
-            Finding(W, file, "segments are not listed in travel order; sort them by 'order'", field="order")
-        )
-    return out
+        message = f"order must run 1 to {len(values)} with no gaps: {'; '.join(detail)}"
+        return [Finding(E, file, message, field="order")]
+    if orders != expected:
+        return [Finding(W, file, "items are not listed in order; sort them by 'order'", field="order")]
+    return []
 
 
 def check_continuity(file: str, segments: list[Feature]) -> list[Finding]:
@@ -605,7 +601,9 @@ def validate_texts(
             parsed.countries, found = check_countries_file(name, obj)
         findings += found
     route = parsed.features.get(paths.ROUTE, [])
-    findings += check_order(paths.ROUTE, route)
+    findings += check_order(paths.ROUTE, [f.order for f in route if f.order is not None])
+    tour = parsed.rows.get(paths.TOUR, [])
+    findings += check_order(paths.TOUR, [r.model.order for r in tour if r.model is not None])
     findings += check_continuity(paths.ROUTE, route)
     findings += check_country(paths.ROUTE, route, parsed.countries)
     findings += check_references(parsed)

@@ -40,7 +40,7 @@ def test_single_file_is_checked_against_the_project_data(tmp_path: Path, capsys)
 def test_warnings_alone_exit_0(data_dir: Path, capsys):
     edit_geojson(data_dir, paths.ROUTE, lambda o: o["features"].reverse())
     assert main(["validate", str(data_dir)]) == 0
-    assert "warning: segments are not listed in travel order" in capsys.readouterr().out
+    assert "warning: items are not listed in order" in capsys.readouterr().out
 
 
 def test_unknown_file_name_exits_2(tmp_path: Path):

@@ -124,7 +124,7 @@ def test_segments_out_of_file_order_warn(data_dir: Path):
     edit_geojson(data_dir, paths.ROUTE, lambda o: o["features"].reverse())
     findings = validate(data_dir)
     assert only(findings) == []
-    assert any("not listed in travel order" in f.message for f in only(findings, Severity.WARNING))
+    assert any("not listed in order" in f.message for f in only(findings, Severity.WARNING))
 
 
 def test_gap_between_segments(data_dir: Path):

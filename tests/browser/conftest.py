@@ -163,8 +163,18 @@ def offline_context(browser, **kwargs):
     return context, watch
 
 
+#: Streamlit's frontend probes ``<page path>/_stcore/health`` and ``host-config`` to find
+#: its base path when a page is opened by its own URL; those 404s are expected.
+STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
 def watch_console(page, watch: Watch) -> None:
-    page.on("console", lambda msg: msg.type == "error" and watch.console_errors.append(msg.text))
+    def on_console(msg) -> None:
+        url = (msg.location or {}).get("url", "")
+        if msg.type == "error" and not url.endswith(STREAMLIT_PROBES):
+            watch.console_errors.append(f"{msg.text} ({url})")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
 
 
