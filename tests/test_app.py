@@ -106,3 +106,43 @@ def test_sources_page_lists_every_source(app: AppTest):
     shown = "\n".join(s.value for s in app.subheader)
     for outlet in load_dataset().sources["outlet"]:
         assert md(outlet) in shown
+
+
+def test_presenter_opens_the_chapter_in_the_url(app: AppTest):
+    app.query_params["chapter"] = "5"
+    app.run()
+    app.switch_page("pages/presenter.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Night in the jungle"
+    assert "this is some kind of adventure" in texts(app)
+
+
+@pytest.mark.parametrize(
+    ("asked", "title"), [("0", "Beyond Utopia: four countries to freedom"), ("99", "More than 1,000 rescued")]
+)
+def test_presenter_clamps_out_of_range_chapters(app: AppTest, asked: str, title: str):
+    app.query_params["chapter"] = asked
+    app.run()
+    app.switch_page("pages/presenter.py").run()
+    assert md(title) == app.title[0].value
+
+
+def test_presenter_next_and_previous_stop_at_the_ends(app: AppTest):
+    app.run()
+    app.switch_page("pages/presenter.py").run()
+    assert app.button(key="prev").disabled
+    app.button(key="next").click().run()
+    assert app.query_params["chapter"] == "2"
+    app.button(key="prev").click().run()
+    assert app.query_params["chapter"] == "1"
+    app.query_params["chapter"] = "11"
+    app.run()
+    assert app.button(key="next").disabled
+
+
+def test_presenter_with_a_broken_tour_shows_findings(app: AppTest, data_dir: Path, monkeypatch):
+    (data_dir / paths.TOUR).write_text("order,id\n1,x\n", encoding="utf-8")
+    monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(data_dir))
+    app.run()
+    assert not app.exception
+    assert "tour.csv: line 1: header: missing column(s)" in app.code[0].value
