@@ -104,15 +104,15 @@ st.button("previous", key="prev_pageup", on_click=step, args=(-1,), shortcut="Pa
 auto = auto_col.toggle(
     "Auto-advance", key="auto_advance", help="For unattended loops: starts again after the last chapter"
 )
-interval = interval_col.selectbox(
-    "Every",
-    INTERVALS,
-    index=2,
-    format_func=lambda s: f"{s} seconds",
-    key="interval",
-    label_visibility="collapsed",
-    disabled=not auto,
-)
+if auto:  # the interval matters only while auto-advance is on; otherwise it is clutter
+    interval_col.selectbox(
+        "Every",
+        INTERVALS,
+        index=2,
+        format_func=lambda s: f"{s} seconds",
+        key="interval",
+        label_visibility="collapsed",
+    )
 exit_col.page_link("pages/route_map.py", label="Exit to the route map", icon=":material/close:")
 st.caption(md("Sources for this chapter: " + "; ".join(chapter.sources)))
 

@@ -146,3 +146,14 @@ def test_presenter_with_a_broken_tour_shows_findings(app: AppTest, data_dir: Pat
     app.run()
     assert not app.exception
     assert "tour.csv: line 1: header: missing column(s)" in app.code[0].value
+
+
+def test_presenter_auto_advance_moves_on_and_loops(app: AppTest):
+    app.query_params["chapter"] = "11"
+    app.run()
+    app.switch_page("pages/presenter.py").run()
+    app.toggle(key="auto_advance").set_value(True).run()
+    assert app.selectbox(key="interval").value == 20
+    app.session_state["changed_at"] = -1e9  # the interval has long passed
+    app.run()
+    assert app.query_params["chapter"] == "1", "an unattended loop starts again after the last chapter"
