@@ -56,16 +56,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.export import write_pack
-    from geo.load import load_dataset
+    from geo.load import DataStore
 
-    files = read_files(paths.DATA_DIR)
-    findings = validate_texts(files)
-    if has_errors(findings):
-        for finding in findings:
+    snapshot = DataStore(paths.DATA_DIR).snapshot()
+    if snapshot.dataset is None:
+        for finding in snapshot.findings:
             print(format_finding(finding))
         print("error: fix the data before exporting a screening pack", file=sys.stderr)
         return 1
-    target = write_pack(load_dataset(paths.DATA_DIR), Path(args.out))
+    target = write_pack(snapshot.dataset, Path(args.out))
     size = target.stat().st_size / 1024
     print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
     return 0

@@ -54,16 +54,29 @@ def headline_figures(dataset: Dataset) -> list[Headline]:
             )
         )
     before, after = fig("cost-pre-covid"), fig("cost-post-covid")
-    if before is not None and after is not None:
+    change = cost_change(dataset)
+    if before is not None and after is not None and change is not None:
         out.append(
             Headline(
                 "Cost of one rescue, before → after COVID",
                 f"${before['value']:,} → ${after['value']:,}",
-                "About $3,000 per person before the pandemic, $20,000 after it. Sources: "
-                + _sources_text(dataset, [*before["source_ids"], *after["source_ids"]]),
+                f"{change} Sources: " + _sources_text(dataset, [*before["source_ids"], *after["source_ids"]]),
             )
         )
     return out
+
+
+def cost_change(dataset: Dataset) -> str | None:
+    """The cost of one rescue before and after the pandemic, in words, from ``figures.csv``."""
+    figures = dataset.figures
+    if not {"cost-pre-covid", "cost-post-covid"} <= set(figures.index):
+        return None
+    parts = []
+    for fid in ("cost-pre-covid", "cost-post-covid"):
+        row = figures.loc[fid]
+        qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
+        parts.append(f"{qualifier}${row['value']:,}")
+    return f"{parts[0].capitalize()} per person before the pandemic, {parts[1]} after it."
 
 
 def route_table(dataset: Dataset) -> pd.DataFrame:
@@ -114,17 +127,28 @@ def quote_citation(dataset: Dataset, quote: pd.Series) -> str:
     return f"{quote['speaker']}{role}{context}. Source: {dataset.source_label(quote['source_id'])}"
 
 
+#: What each source can be cited for: (label, Dataset table, column holding its source ids).
+SOURCE_USES: tuple[tuple[str, str, str], ...] = (
+    ("Quotes", "quotes", "source_id"),
+    ("Route legs", "route", "sources"),
+    ("Places", "places", "sources"),
+    ("Costs", "costs", "source_ids"),
+    ("Figures", "figures", "source_ids"),
+    ("Dates", "events", "source_ids"),
+)
+
+
 def source_usage(dataset: Dataset) -> pd.DataFrame:
     """For each source, what the app takes from it, so every shown fact can be traced."""
     rows = []
     for sid, src in dataset.sources.iterrows():
         uses = {
-            "Quotes": int((dataset.quotes["source_id"] == sid).sum()),
-            "Route legs": int(dataset.route["sources"].apply(lambda s, i=sid: i in s).sum()),
-            "Places": int(dataset.places["sources"].apply(lambda s, i=sid: i in s).sum()),
-            "Costs": int(dataset.costs["source_ids"].apply(lambda s, i=sid: i in s).sum()),
-            "Figures": int(dataset.figures["source_ids"].apply(lambda s, i=sid: i in s).sum()),
-            "Dates": int(dataset.events["source_ids"].apply(lambda s, i=sid: i in s).sum()),
+            label: int(
+                getattr(dataset, table)[column]
+                .apply(lambda cited, i=sid: i == cited if isinstance(cited, str) else i in cited)
+                .sum()
+            )
+            for label, table, column in SOURCE_USES
         }
         rows.append(
             {

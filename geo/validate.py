@@ -363,11 +363,7 @@ def check_country(file: str, segments: list[Feature], countries: list[tuple[str,
     candidates = [f for f in segments if f.model is not None and f.coords and f.model.kind == "route"]
     if not outlines or not candidates:
         return []
-    lines = (
-        shapely.linestrings([f.coords for f in candidates])
-        if len({len(f.coords) for f in candidates}) == 1
-        else np.array([shapely.LineString(f.coords) for f in candidates])
-    )
+    lines = np.array([shapely.LineString(f.coords) for f in candidates])
     shares = np.zeros((len(candidates), len(outlines)))
     for j, (_, outline) in enumerate(outlines):
         shapely.prepare(outline)

@@ -13,7 +13,7 @@ from streamlit_folium import st_folium
 
 from geo.charts import cost_timeline
 from geo.mapview import MODE_LABELS, build_map, selection_layer
-from geo.story import filter_quotes, headline_figures, quote_citation, route_summary, route_table
+from geo.story import cost_change, filter_quotes, headline_figures, quote_citation, route_summary, route_table
 from geo.text import md
 from pages._shared import dataset
 
@@ -139,10 +139,12 @@ chart_col, quotes_col = st.columns([1, 1], gap="large")
 with chart_col:
     st.header("What a rescue costs")
     st.altair_chart(cost_timeline(data), width="stretch")
+    change = cost_change(data)
     st.caption(
-        "Two reported values, not a trend: about \\$3,000 per person before the pandemic and "
-        "\\$20,000 after it, when, in Pastor Kim's words, the underground network had been "
-        "destroyed. Hover a mark for its source."
+        "Two reported values, not a trend. "
+        + (md(change) + " " if change else "")
+        + "In Pastor Kim's words, after COVID the underground network had been destroyed. "
+        "Hover a mark for its source."
     )
 
 with quotes_col:

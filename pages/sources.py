@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.story import source_usage
+from geo.story import SOURCE_USES, source_usage
 from geo.text import md
 from pages._shared import dataset
 
@@ -22,11 +22,7 @@ for _, src in usage.iterrows():
         st.subheader(md(src["Outlet"]))
         byline = ", ".join(p for p in (src["Author"], src["Date"]) if p)
         st.markdown(f"**{md(src['Title'])}**" + (f"  \n{md(byline)}" if byline else ""))
-        uses = [
-            f"{n} {label.lower()}"
-            for label in ("Quotes", "Route legs", "Places", "Costs", "Figures", "Dates")
-            if (n := src[label])
-        ]
+        uses = [f"{n} {label.lower()}" for label, _, _ in SOURCE_USES if (n := src[label])]
         st.caption("Used for: " + (", ".join(uses) if uses else "nothing yet"))
         if src["Note"]:
             st.markdown(md(src["Note"]))

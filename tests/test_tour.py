@@ -80,3 +80,13 @@ def test_cli_export(tmp_path: Path):
 
     assert main(["export", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "escape-route-screening.html").stat().st_size > 100_000
+
+
+def test_cli_export_refuses_broken_data(data_dir: Path, tmp_path: Path, monkeypatch, capsys):
+    from geo.cli import main
+
+    (data_dir / paths.TOUR).write_text("order,id\n1,x\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "DATA_DIR", data_dir)
+    assert main(["export", "--out", str(tmp_path / "out")]) == 1
+    assert "tour.csv: line 1: header: missing column(s)" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
