@@ -20,11 +20,13 @@ PAGES = [
     st.Page("pages/route_map.py", title="Route map", icon=":material/map:", default=True, url_path="route"),
     st.Page("pages/presenter.py", title="Presenter", icon=":material/slideshow:", url_path="presenter"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    EDITOR := st.Page("pages/editor.py", title="Edit data", icon=":material/edit:", url_path="editor"),
 ]
 
 page = st.navigation(PAGES, position="top")
 snapshot = _shared.snapshot()
-if snapshot.dataset is None:
+# The editor must open even when no data has ever passed: it is how maintainers fix that.
+if snapshot.dataset is None and page.url_path != EDITOR.url_path:
     _shared.show_data_errors(snapshot.findings)
     st.stop()
 _shared.warn_if_stale(snapshot)

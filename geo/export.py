@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import vl_convert
@@ -24,6 +22,7 @@ from geo.charts import cost_timeline
 from geo.load import Dataset
 from geo.mapview import PROJECTOR, build_map, route_bounds
 from geo.paths import VENDOR_DIR
+from geo.save import atomic_write
 from geo.tour import chapters
 
 DEFAULT_NAME = "escape-route-screening.html"
@@ -108,14 +107,5 @@ def output_path(out: Path) -> Path:
 def write_pack(dataset: Dataset, out: Path) -> Path:
     """Write atomically: a half-written file on a USB stick is worse than none."""
     target = output_path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    html = build_pack(dataset)
-    fd, tmp = tempfile.mkstemp(prefix=".pack-", suffix=".html", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, build_pack(dataset).encode("utf-8"))
     return target

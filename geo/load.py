@@ -8,7 +8,9 @@ reaches viewers; the findings are kept for maintainers to read.
 
 from __future__ import annotations
 
+import io
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from geo import paths
 from geo.findings import Finding, has_errors
 from geo.measure import segment_lengths_km
 from geo.schema import CostRow, EventRow, FigureRow, QuoteRow, SourceRow, TourRow
-from geo.validate import validate
+from geo.validate import read_files, validate_texts
 
 WGS84 = "EPSG:4326"
 
@@ -60,9 +62,13 @@ class Dataset:
         return f'{s["outlet"]}, "{s["title"]}"' + (f" ({extra})" if extra else "")
 
 
-def read_geojson(path: Path) -> gpd.GeoDataFrame:
+def _source(data: Path | bytes) -> Path | io.BytesIO:
+    return io.BytesIO(data) if isinstance(data, bytes) else data
+
+
+def read_geojson(data: Path | bytes) -> gpd.GeoDataFrame:
     """Read GeoJSON as EPSG:4326 (RFC 7946 allows no other), list properties as lists."""
-    frame = gpd.read_file(path)
+    frame = gpd.read_file(_source(data))
     if frame.crs is None:
         frame = frame.set_crs(WGS84)
     elif frame.crs.to_epsg() != 4326:
@@ -73,29 +79,33 @@ def read_geojson(path: Path) -> gpd.GeoDataFrame:
     return frame
 
 
-def read_csv(path: Path, model: type[BaseModel]) -> pd.DataFrame:
+def read_csv(data: Path | bytes, model: type[BaseModel]) -> pd.DataFrame:
     """Read a CSV with pandas as text, then type each row with its schema model."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = pd.read_csv(_source(data), dtype=str, keep_default_na=False)
     records = [model.model_validate(row).model_dump() for row in raw.to_dict("records")]
     columns = list(model.model_fields)
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def load_dataset(data_dir: Path | str = paths.DATA_DIR) -> Dataset:
-    data_dir = Path(data_dir)
-    route = read_geojson(data_dir / paths.ROUTE).sort_values("order").reset_index(drop=True)
+def load_files(files: Mapping[str, bytes]) -> Dataset:
+    """Build a Dataset from file contents (from disk, or an upload being previewed)."""
+    route = read_geojson(files[paths.ROUTE]).sort_values("order").reset_index(drop=True)
     route["length_km"] = segment_lengths_km(route)
     return Dataset(
         route=route,
-        places=read_geojson(data_dir / paths.PLACES),
-        countries=read_geojson(data_dir / paths.COUNTRIES),
-        sources=read_csv(data_dir / paths.SOURCES, SourceRow).set_index("id", drop=False),
-        quotes=read_csv(data_dir / paths.QUOTES, QuoteRow),
-        costs=read_csv(data_dir / paths.COSTS, CostRow),
-        figures=read_csv(data_dir / paths.FIGURES, FigureRow).set_index("id", drop=False),
-        events=read_csv(data_dir / paths.EVENTS, EventRow),
-        tour=read_csv(data_dir / paths.TOUR, TourRow).sort_values("order").reset_index(drop=True),
+        places=read_geojson(files[paths.PLACES]),
+        countries=read_geojson(files[paths.COUNTRIES]),
+        sources=read_csv(files[paths.SOURCES], SourceRow).set_index("id", drop=False),
+        quotes=read_csv(files[paths.QUOTES], QuoteRow),
+        costs=read_csv(files[paths.COSTS], CostRow),
+        figures=read_csv(files[paths.FIGURES], FigureRow).set_index("id", drop=False),
+        events=read_csv(files[paths.EVENTS], EventRow),
+        tour=read_csv(files[paths.TOUR], TourRow).sort_values("order").reset_index(drop=True),
     )
+
+
+def load_dataset(data_dir: Path | str = paths.DATA_DIR) -> Dataset:
+    return load_files(read_files(Path(data_dir)))
 
 
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -143,7 +153,9 @@ class DataStore:
             return self._snapshot
 
     def _refresh(self, last_good: Dataset | None) -> Snapshot:
-        findings = validate(self.data_dir)
+        # Validate and load the same bytes, so a write in between cannot slip past validation.
+        files = read_files(self.data_dir)
+        findings = validate_texts(files)
         if has_errors(findings):
             return Snapshot(last_good, findings)
-        return Snapshot(load_dataset(self.data_dir), findings)
+        return Snapshot(load_files(files), findings)

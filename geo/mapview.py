@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.plugins import Draw
 from jinja2 import Template
 from pyproj import Transformer
 
@@ -233,7 +234,8 @@ class FitUntilTouched(MacroElement):
     streamlit-folium sizes its iframe after the map is created, so a single
     ``fitBounds`` at start fits the wrong size. Refitting on every resize until
     the first pointer, wheel or key event keeps the initial view right without
-    ever fighting a viewer who has started to explore.
+    ever fighting a viewer who has started to explore. A map in a hidden tab
+    is fitted when it is first shown.
     """
 
     _template = Template(
@@ -243,7 +245,11 @@ class FitUntilTouched(MacroElement):
             var map = {{ this._parent.get_name() }};
             var bounds = {{ this.bounds | tojson }};
             var touched = false;
-            var fit = function() { if (!touched) { map.fitBounds(bounds, {padding: [24, 24]}); } };
+            var fit = function() {
+                // A map in a hidden tab has no size yet; fitting it would give NaN coordinates.
+                var size = map.getSize();
+                if (!touched && size.x > 0 && size.y > 0) { map.fitBounds(bounds, {padding: [24, 24]}); }
+            };
             ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function(name) {
                 map.getContainer().addEventListener(name, function() { touched = true; }, {passive: true});
             });
@@ -447,26 +453,51 @@ def build_map(
     return m
 
 
+def highlight_layer(
+    dataset: Dataset, segment_ids: Iterable[str], theme: MapTheme = LIGHT, name: str = "Selected segment"
+) -> folium.FeatureGroup:
+    """A halo around some segments, drawn on top of the base map."""
+    group = folium.FeatureGroup(name=name, control=False)
+    halo = {"color": theme.halo, "weight": 16, "opacity": 0.75, "lineCap": "round", "interactive": False}
+    for segment_id in segment_ids:
+        seg = dataset.segment(segment_id)
+        if seg is None:
+            continue
+        feature = _line_feature(seg, {"id": esc(seg["id"])})
+        folium.GeoJson(feature, style_function=lambda f: halo).add_to(group)
+        line = segment_style(seg["country"], seg["kind"], theme=theme) | {
+            "weight": 6,
+            "interactive": False,
+            "className": "route-selected",
+        }
+        folium.GeoJson(feature, style_function=lambda f, line=line: line).add_to(group)
+    return group
+
+
 def selection_layer(dataset: Dataset, segment_id: str | None, theme: MapTheme = LIGHT) -> folium.FeatureGroup:
-    """A halo around the selected segment, added on top of the base map.
+    """The selected segment's halo.
 
     Kept apart from ``build_map`` so a selection can be drawn without rebuilding
     (and reloading) the map: streamlit-folium adds it as a dynamic feature group.
     """
-    group = folium.FeatureGroup(name="Selected segment", control=False)
-    seg = dataset.segment(segment_id) if segment_id else None
-    if seg is None:
-        return group
-    feature = _line_feature(seg, {"id": esc(seg["id"])})
-    halo = {"color": theme.halo, "weight": 16, "opacity": 0.75, "lineCap": "round", "interactive": False}
-    folium.GeoJson(feature, style_function=lambda f: halo).add_to(group)
-    line = segment_style(seg["country"], seg["kind"], theme=theme) | {
-        "weight": 6,
-        "interactive": False,
-        "className": "route-selected",
-    }
-    folium.GeoJson(feature, style_function=lambda f: line).add_to(group)
-    return group
+    return highlight_layer(dataset, [segment_id] if segment_id else [], theme)
+
+
+def sketch_map(dataset: Dataset) -> folium.Map:
+    """The route with a line-drawing tool, for maintainers sketching a new or corrected segment."""
+    m = build_map(dataset, popups=False, online_tiles=False)
+    Draw(
+        draw_options={
+            "polyline": {"shapeOptions": {"color": "#000000", "weight": 4, "dashArray": "6 6"}},
+            "polygon": False,
+            "rectangle": False,
+            "circle": False,
+            "circlemarker": False,
+            "marker": False,
+        },
+        edit_options={"edit": False, "remove": True},
+    ).add_to(m)
+    return localize(m)
 
 
 def fit_view(

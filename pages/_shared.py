@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import os
+import runpy
 from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
-from geo import paths
+from geo import auth, paths
 from geo.findings import Finding, format_finding
 from geo.load import Dataset, DataStore, Snapshot
+
+
+def framed_by_app() -> None:
+    """Make sure this page runs inside ``app.py``, even when a fresh server's first visitor deep-links to it.
+
+    Streamlit starts in its legacy mode when a ``pages/`` folder exists, and
+    stays there until some run calls ``st.navigation``: until then a request for
+    ``/editor`` runs ``pages/editor.py`` alone, without ``app.py``'s page setup,
+    navigation and data checks. So a page that finds itself in that mode leaves
+    it (as ``st.navigation`` would), runs ``app.py``, which runs this page again
+    properly framed (our ``url_path`` values match the file names, so the page
+    is found again), and stops the unframed run. Every page calls this first;
+    it does nothing once ``app.py`` has run in this server.
+    """
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(paths.PROJECT_DIR / "app.py"), run_name="__main__")
+        st.stop()
+
 
 #: Tests and maintainers can point the app at another data directory.
 DATA_DIR_ENV = "ESCAPE_ROUTE_DATA_DIR"
@@ -38,7 +59,25 @@ def dataset() -> Dataset:
 
 
 def findings_text(findings: Sequence[Finding]) -> str:
-    return "\n".join(format_finding(f) for f in findings)
+    """The same lines ``python -m geo validate`` prints, so the page and the terminal agree."""
+    base = data_dir()
+    shown = "data" if base == paths.DATA_DIR else base.as_posix()
+    return "\n".join(format_finding(f, f"{shown}/{f.file}") for f in findings)
+
+
+def maintainer_password() -> str | None:
+    """From ``.streamlit/secrets.toml`` or the environment; None means editing is off."""
+    try:
+        secret_values = st.secrets.to_dict()
+    except FileNotFoundError:  # no secrets.toml at all
+        secret_values = {}
+    return auth.configured_password(secret_values, os.environ)
+
+
+@st.cache_resource(show_spinner=False)
+def sign_in_throttle() -> auth.Throttle:
+    """One per server: see ``auth.Throttle`` for why it is not per session."""
+    return auth.Throttle()
 
 
 def show_data_errors(findings: Sequence[Finding]) -> None:

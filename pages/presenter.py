@@ -17,7 +17,9 @@ from geo import paths
 from geo.mapview import PROJECTOR, build_map, fit_view, selection_layer
 from geo.text import md
 from geo.tour import chapter_number, chapters
-from pages._shared import dataset
+from pages._shared import dataset, framed_by_app
+
+framed_by_app()
 
 #: The map's assumed size on a 1920×1080 projector, used to pick each chapter's zoom.
 MAP_WIDTH, MAP_HEIGHT = 1800, 600

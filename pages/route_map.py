@@ -15,7 +15,9 @@ from geo.charts import cost_timeline
 from geo.mapview import MODE_LABELS, build_map, selection_layer
 from geo.story import cost_change, filter_quotes, headline_figures, quote_citation, route_summary, route_table
 from geo.text import md
-from pages._shared import dataset
+from pages._shared import dataset, framed_by_app
+
+framed_by_app()
 
 MAP_KEY = "route_map"
 SELECT_KEY = "segment_select"

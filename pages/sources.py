@@ -6,7 +6,9 @@ import streamlit as st
 
 from geo.story import SOURCE_USES, source_usage
 from geo.text import md
-from pages._shared import dataset
+from pages._shared import dataset, framed_by_app
+
+framed_by_app()
 
 data = dataset()
 st.title("Sources")

@@ -18,7 +18,7 @@ SEEDS = paths.PROJECT_DIR.parent / "shared" / "seeds"
 def data_dir(tmp_path: Path) -> Path:
     """A copy of ``data/`` in a temporary directory."""
     target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns("backups"))
+    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(".backups"))
     return target
 
 

@@ -64,6 +64,6 @@ def test_store_does_not_revalidate_unchanged_files(data_dir: Path, monkeypatch):
     store = DataStore(data_dir)
     store.snapshot()
     calls = []
-    monkeypatch.setattr("geo.load.validate", lambda d: calls.append(d) or [])
+    monkeypatch.setattr("geo.load.validate_texts", lambda files: calls.append(files) or [])
     store.snapshot()
     assert calls == []

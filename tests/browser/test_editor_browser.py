@@ -1,0 +1,105 @@
+"""The maintainer's round trip in a real, offline Chromium: sign in, upload, review, save, see it live."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from geo import auth, paths
+from geo.upload import dump_collection
+from tests.browser.conftest import screenshot, start_app, stop_app
+from tests.conftest import feature
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "screening-night-2026"
+NEW_TITLE = "Through the jungle into Laos, on foot at night"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture
+def editor_server(data_dir: Path):
+    server = start_app(data_dir, {auth.PASSWORD_ENV: PASSWORD})
+    yield server
+    stop_app(server)
+
+
+def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
+    offline_page, editor_server, data_dir: Path, tmp_path: Path
+):
+    page = offline_page
+    page.goto(f"{editor_server.url}/editor", wait_until="domcontentloaded")
+    expect(page.get_by_text("Maintainer password")).to_be_visible(timeout=30_000)
+    # A fresh server's first visitor deep-linked here: the page must still be framed by app.py.
+    expect(page.get_by_role("link", name="Edit data")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
+    expect(page.locator('input[type="file"]')).to_have_count(0)
+
+    page.get_by_label("Maintainer password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Wrong password.")).to_be_visible(timeout=15_000)
+    page.get_by_label("Maintainer password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Data files")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("All data files pass validation.")).to_be_visible()
+
+    obj = json.loads((data_dir / paths.ROUTE).read_bytes())
+    feature(obj, "laos-jungle")["properties"]["title"] = NEW_TITLE
+    upload = tmp_path / "route.geojson"
+    upload.write_bytes(dump_collection(obj))
+    page.locator('input[type="file"]').set_input_files(upload)
+    expect(page.get_by_role("heading", name=re.compile("Review: route.geojson"))).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text("1 changed")).to_be_visible()
+    expect(page.frame_locator(MAP_FRAME).last.locator("path.route-selected")).to_have_count(1, timeout=30_000)
+    page.wait_for_timeout(1000)
+    screenshot(page, "editor-review", whole_page=True)
+
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved route.geojson")).to_be_visible(timeout=15_000)
+    assert json.loads((data_dir / paths.ROUTE).read_bytes()) == obj
+
+    page.goto(f"{editor_server.url}/?segment=laos-jungle", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=re.compile(re.escape(NEW_TITLE)))).to_be_visible(timeout=30_000)
+    assert page.watch.external == []
+    assert page.watch.console_errors == []
+
+
+def test_sketch_a_segment_and_add_it_to_the_preview(offline_page, editor_server, data_dir: Path):
+    page = offline_page
+    page.set_viewport_size({"width": 1366, "height": 1000})
+    page.goto(f"{editor_server.url}/editor", wait_until="domcontentloaded")
+    page.get_by_label("Maintainer password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("tab", name="Sketch a segment").click()
+    sketch = page.frame_locator(MAP_FRAME).first
+    expect(sketch.locator("path.route-segment").first).to_be_attached(timeout=30_000)
+    page.locator(MAP_FRAME).first.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1500)
+    sketch.locator(".leaflet-draw-draw-polyline").click()
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    for fx, fy in ((0.55, 0.45), (0.62, 0.40)):
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        page.wait_for_timeout(300)
+    sketch.get_by_role("link", name="Finish").click()
+    add = page.get_by_role("button", name="Add to preview")
+    expect(add).to_be_enabled(timeout=15_000)
+    page.get_by_label("Id (lower-case-with-hyphens)").fill("sketched-leg")
+    page.get_by_label("Title").fill("A sketched leg")
+    page.get_by_label("Summary (what the sources say about this leg)").fill("Drawn in a browser test.")
+    page.locator('[data-testid="stMultiSelect"]').click()
+    page.get_by_role("option", name="film").click()
+    page.keyboard.press("Escape")
+    add.click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Review: route.geojson, from a sketch"))
+    ).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("1 added")).to_be_visible()
+    page.wait_for_timeout(1000)
+    screenshot(page, "editor-sketch", whole_page=True)
+    assert page.watch.external == []
