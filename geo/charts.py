@@ -11,6 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from geo.i18n import Strings, strings
 from geo.load import Dataset
 
 #: Where the chart's time axis starts; the pre-COVID period's start is not reported.
@@ -26,7 +27,8 @@ def _epoch_ms(day: str) -> int:
     return int(pd.Timestamp(day, tz="UTC").timestamp() * 1000)
 
 
-def cost_periods(dataset: Dataset) -> pd.DataFrame:
+def cost_periods(dataset: Dataset, s: Strings | None = None) -> pd.DataFrame:
+    s = s or strings()
     rows = []
     for _, cost in dataset.costs.iterrows():
         # Years are inclusive: a period 2020–2023 runs from 1 January 2020 to 31 December 2023.
@@ -38,42 +40,46 @@ def cost_periods(dataset: Dataset) -> pd.DataFrame:
                 "start": pd.Timestamp(f"{start}-01-01"),
                 "end": pd.Timestamp(f"{end}-12-31"),
                 "cost": int(cost["amount_usd"]),
-                "label": ("about " if cost["approximate"] else "")
-                + f"${int(cost['amount_usd']):,} per {cost['per']}",
-                "start_note": "" if cost["period_start"] else "start not reported",
+                "label": s(
+                    "chart.about_per_person" if cost["approximate"] else "chart.per_person",
+                    amount=f"{int(cost['amount_usd']):,}",
+                ),
+                "start_note": "" if cost["period_start"] else s("chart.start_not_reported"),
                 "sources": "; ".join(dataset.source_label(s) for s in cost["source_ids"]),
             }
         )
     return pd.DataFrame(rows)
 
 
-def timeline_events(dataset: Dataset) -> pd.DataFrame:
+def timeline_events(dataset: Dataset, s: Strings | None = None) -> pd.DataFrame:
+    s = s or strings()
     ev = dataset.events.copy()
     ev["when"] = ev["date"].map(_year_start)
     ev = ev[ev["when"] >= pd.Timestamp(f"{START_YEAR}-01-01")]
     ev["sources"] = ev["source_ids"].map(lambda ids: "; ".join(dataset.source_label(s) for s in ids))
-    ev["date_shown"] = ev["date"] + ev["date_end"].map(lambda d: f" to {d}" if d else "")
+    ev["date_shown"] = ev["date"] + ev["date_end"].map(lambda d: f" {s('chart.to')} {d}" if d else "")
     return ev[["id", "title", "when", "date_shown", "precision", "sources", "note"]]
 
 
-def cost_timeline(dataset: Dataset, *, height: int = 260) -> alt.LayerChart:
-    periods = cost_periods(dataset)
-    events = timeline_events(dataset)
+def cost_timeline(dataset: Dataset, s: Strings | None = None, *, height: int = 260) -> alt.LayerChart:
+    s = s or strings()
+    periods = cost_periods(dataset, s)
+    events = timeline_events(dataset, s)
     # One scale object shared by every layer, so Vega-Lite has a single time domain to honour.
     # (as epoch milliseconds: Vega-Lite compares DateTime objects by form, and warns.)
     time_scale = alt.Scale(domain=[_epoch_ms(f"{START_YEAR}-01-01"), _epoch_ms(f"{END_YEAR}-12-31")])
     x = alt.X("start:T", title=None, scale=time_scale, axis=alt.Axis(format="%Y", tickCount="year"))
     y = alt.Y(
         "cost:Q",
-        title="Cost of one rescue (USD)",
+        title=s("chart.axis"),
         scale=alt.Scale(domain=[0, 24000]),
         axis=alt.Axis(format="$,d"),
     )
     period_tip = [
-        alt.Tooltip("period:N", title="Period"),
-        alt.Tooltip("label:N", title="Cost"),
-        alt.Tooltip("start_note:N", title="Note"),
-        alt.Tooltip("sources:N", title="Sources"),
+        alt.Tooltip("period:N", title=s("chart.period")),
+        alt.Tooltip("label:N", title=s("chart.cost")),
+        alt.Tooltip("start_note:N", title=s("chart.note")),
+        alt.Tooltip("sources:N", title=s("chart.sources")),
     ]
     bars = (
         alt.Chart(periods)
@@ -86,10 +92,10 @@ def cost_timeline(dataset: Dataset, *, height: int = 260) -> alt.LayerChart:
         .encode(x=alt.X("start:T", scale=time_scale), y="cost:Q", text="label:N", tooltip=period_tip)
     )
     event_tip = [
-        alt.Tooltip("title:N", title="Event"),
-        alt.Tooltip("date_shown:N", title="Date"),
-        alt.Tooltip("precision:N", title="Precision"),
-        alt.Tooltip("sources:N", title="Sources"),
+        alt.Tooltip("title:N", title=s("chart.event")),
+        alt.Tooltip("date_shown:N", title=s("chart.date")),
+        alt.Tooltip("precision:N", title=s("chart.precision")),
+        alt.Tooltip("sources:N", title=s("chart.sources")),
     ]
     rules = (
         alt.Chart(events)
@@ -101,4 +107,4 @@ def cost_timeline(dataset: Dataset, *, height: int = 260) -> alt.LayerChart:
         .mark_point(shape="triangle-down", size=90, filled=True, color="#D55E00")
         .encode(x=alt.X("when:T", scale=time_scale), y=alt.value(8), tooltip=event_tip)
     )
-    return (rules + points + bars + labels).properties(height=height, title="Cost of one rescue, as reported")
+    return (rules + points + bars + labels).properties(height=height, title=s("chart.title"))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from geo import paths
 from geo.findings import format_finding, has_errors
+from geo.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
 from geo.validate import read_files, validate_texts
 
 
@@ -45,6 +46,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     findings = validate_texts(files)
+    if not args.paths:
+        findings += validate_catalogues()
     for finding in findings:
         print(format_finding(finding, shown.get(finding.file)))
     errors = sum(f.is_error for f in findings)
@@ -64,7 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(format_finding(finding))
         print("error: fix the data before exporting a screening pack", file=sys.stderr)
         return 1
-    target = write_pack(snapshot.dataset, Path(args.out))
+    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang))
     size = target.stat().st_size / 1024
     print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
     return 0
@@ -79,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export", help="write the offline screening pack: one self-contained HTML file")
     e.add_argument(
         "--out", required=True, help="a .html file, or a directory for escape-route-screening.html"
+    )
+    e.add_argument(
+        "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
     )
     e.set_defaults(func=cmd_export)
     return parser

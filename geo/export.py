@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.assets import VENDORED, AssetLinks, read_vendored
 from geo.charts import cost_timeline
+from geo.i18n import Strings, strings, translate_dataset
 from geo.load import Dataset
 from geo.mapview import PROJECTOR, build_map, route_bounds
 from geo.paths import VENDOR_DIR
@@ -78,14 +79,23 @@ def _script_json(value: object) -> str:
     )
 
 
-def build_pack(dataset: Dataset) -> str:
-    """The whole screening pack as one HTML string."""
-    m = build_map(dataset, theme=PROJECTOR, assets=AssetLinks(_SENTINEL), online_tiles=False, fit_route=False)
+def build_pack(dataset: Dataset, s: Strings | None = None) -> str:
+    """The whole screening pack as one HTML string, in the language of ``s`` (quotes stay as published)."""
+    s = s or strings()
+    dataset = translate_dataset(dataset, s)
+    m = build_map(
+        dataset, theme=PROJECTOR, assets=AssetLinks(_SENTINEL), online_tiles=False, fit_route=False, s=s
+    )
     page = inline_assets(m.get_root().render())
-    chart_svg = vl_convert.vegalite_to_svg(cost_timeline(dataset, height=220).to_json())
+    chart_svg = vl_convert.vegalite_to_svg(cost_timeline(dataset, s, height=220).to_json())
     overlay = _TEMPLATES.get_template("pack.html.j2").render(
+        t={
+            key: s(f"pack.{key}")
+            for key in ("title", "tour", "previous", "next", "chart_toggle", "keys", "chart")
+        },
+        sources_prefix_json=_script_json(s("map.sources").rstrip(":")),
         map_name=m.get_name(),
-        chapters_json=_script_json([c.as_dict() for c in chapters(dataset)]),
+        chapters_json=_script_json([c.as_dict() for c in chapters(dataset, s)]),
         route_bounds_json=_script_json(route_bounds(dataset)),
         # vl-convert output is generated from our own spec (data values are escaped by it).
         chart_svg=chart_svg,
@@ -104,8 +114,8 @@ def output_path(out: Path) -> Path:
     return out / DEFAULT_NAME
 
 
-def write_pack(dataset: Dataset, out: Path) -> Path:
+def write_pack(dataset: Dataset, out: Path, s: Strings | None = None) -> Path:
     """Write atomically: a half-written file on a USB stick is worse than none."""
     target = output_path(out)
-    atomic_write(target, build_pack(dataset).encode("utf-8"))
+    atomic_write(target, build_pack(dataset, s).encode("utf-8"))
     return target

@@ -23,7 +23,9 @@ from jinja2 import Template
 from pyproj import Transformer
 
 from geo.assets import STREAMLIT, AssetLinks, localize
+from geo.i18n import Strings, strings
 from geo.load import Dataset
+from geo.story import route_summary
 from geo.text import esc
 
 #: Okabe–Ito colours: distinguishable under the common colour-vision deficiencies.
@@ -86,15 +88,6 @@ PROJECTOR = MapTheme(
     panel_text="#f5f5f5",
     route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
 )
-MODE_LABELS = {
-    "on foot": "On foot",
-    "car": "By car",
-    "boat": "By boat",
-    "flight": "Flight",
-    "overland": "Overland",
-    "unknown": "Not reported",
-}
-
 _TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
 
 
@@ -119,24 +112,20 @@ def source_names(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
     return [dataset.source_label(s) for s in source_ids]
 
 
-def popup_html(dataset: Dataset, segment: pd.Series) -> str:
+def popup_html(dataset: Dataset, segment: pd.Series, s: Strings | None = None) -> str:
     """A segment's popup, built only from escaped pieces."""
-    sources = "".join(f"<li>{esc(s)}</li>" for s in source_names(dataset, segment["sources"]))
-    kind_note = {
-        "flight": "Flight, drawn as a straight line.",
-        "symbolic": "Symbolic leg: no crossing point is shown.",
-    }.get(segment["kind"], "")
-    illustrative = (
-        "Illustrative: region or city level, not the exact path." if segment["illustrative"] else ""
-    )
+    s = s or strings()
+    sources = "".join(f"<li>{esc(name)}</li>" for name in source_names(dataset, segment["sources"]))
+    kind_note = {"flight": s("map.flight_note"), "symbolic": s("map.symbolic_note")}.get(segment["kind"], "")
+    illustrative = s("map.illustrative_note") if segment["illustrative"] else ""
     notes = " ".join(n for n in (kind_note, illustrative) if n)
+    km = s("map.about_km", km=f"{segment['length_km']:,.0f}")
     return (
         f'<div class="route-popup"><h4>{esc(segment["title"])}</h4>'
         f"<p>{esc(segment['summary'])}</p>"
-        f"<p><b>{esc(segment['country'])}</b> · {esc(MODE_LABELS.get(segment['mode'], segment['mode']))}"
-        f" · about {segment['length_km']:,.0f} km</p>"
+        f"<p><b>{esc(s.country(segment['country']))}</b> · {esc(s.mode(segment['mode']))} · {esc(km)}</p>"
         + (f'<p class="note">{esc(notes)}</p>' if notes else "")
-        + f'<p class="sources">Sources:</p><ul>{sources}</ul></div>'
+        + f'<p class="sources">{esc(s("map.sources"))}</p><ul>{sources}</ul></div>'
     )
 
 
@@ -149,8 +138,9 @@ def _line_feature(segment: pd.Series, properties: Mapping[str, object]) -> dict:
     }
 
 
-def segments_geojson(dataset: Dataset) -> dict:
+def segments_geojson(dataset: Dataset, s: Strings | None = None) -> dict:
     """The segments with only what the map shows, escaped. Raw data never reaches the page."""
+    s = s or strings()
     features = []
     for _, seg in dataset.route.iterrows():
         features.append(
@@ -162,7 +152,7 @@ def segments_geojson(dataset: Dataset) -> dict:
                     "country": esc(seg["country"]),
                     "kind": esc(seg["kind"]),
                     "title": esc(seg["title"]),
-                    "popup": popup_html(dataset, seg),
+                    "popup": popup_html(dataset, seg, s),
                 },
             )
         )
@@ -215,7 +205,7 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, rows: list[tuple[str, str, bool]], footnote: str) -> None:
+    def __init__(self, rows: list[tuple[str, str, bool]], footnote: str, title: str = "Legend") -> None:
         super().__init__()
         self._name = "Legend"
         items = "".join(
@@ -225,7 +215,7 @@ class Legend(MacroElement):
             + f"/></svg>{esc(label)}</li>"
             for label, color, dashed in rows
         )
-        self.html = f"<summary>Legend</summary><ul>{items}</ul><p>{esc(footnote)}</p>"
+        self.html = f"<summary>{esc(title)}</summary><ul>{items}</ul><p>{esc(footnote)}</p>"
 
 
 class FitUntilTouched(MacroElement):
@@ -269,6 +259,31 @@ class FitUntilTouched(MacroElement):
         self.bounds = bounds
 
 
+class MapLabel(MacroElement):
+    """Names the map for screen readers: the Leaflet container takes keyboard focus, so it needs a label.
+
+    The label is the same one-sentence summary printed under the map; the
+    ordered list of legs on the page is the full text alternative.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var box = {{ this._parent.get_name() }}.getContainer();
+            box.setAttribute('role', 'region');
+            box.setAttribute('aria-label', {{ this.label | tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self._name = "MapLabel"
+        self.label = label
+
+
 def map_css(theme: MapTheme) -> str:
     return f"""
 <style>
@@ -295,11 +310,11 @@ def map_css(theme: MapTheme) -> str:
 """
 
 
-def _countries_layer(dataset: Dataset, theme: MapTheme) -> folium.GeoJson:
+def _countries_layer(dataset: Dataset, theme: MapTheme, s: Strings) -> folium.GeoJson:
     data = json.loads(dataset.countries[["name", "role", "geometry"]].to_json())
     return folium.GeoJson(
         data,
-        name="Country outlines (offline basemap)",
+        name=s("map.countries_layer"),
         style_function=lambda f: {
             "fillColor": theme.land.get(f["properties"]["role"], theme.land["context"]),
             "fillOpacity": 1,
@@ -312,14 +327,14 @@ def _countries_layer(dataset: Dataset, theme: MapTheme) -> folium.GeoJson:
     )
 
 
-def _country_labels(dataset: Dataset) -> folium.FeatureGroup:
+def _country_labels(dataset: Dataset, s: Strings) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Country names", control=False)
     for _, row in dataset.countries[dataset.countries["role"] != "context"].iterrows():
         lon, lat = row["label"]
         folium.Marker(
             latlon(lon, lat),
             icon=folium.DivIcon(
-                html=f'<div class="country-label {esc(row["role"])}">{esc(row["name"])}</div>',
+                html=f'<div class="country-label {esc(row["role"])}">{esc(s.country(row["name"]))}</div>',
                 icon_size=(0, 0),
             ),
             interactive=False,
@@ -328,8 +343,8 @@ def _country_labels(dataset: Dataset) -> folium.FeatureGroup:
     return group
 
 
-def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool) -> list[folium.map.Layer]:
-    data = segments_geojson(dataset)
+def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool, s: Strings) -> list[folium.map.Layer]:
+    data = segments_geojson(dataset, s)
     casing = folium.GeoJson(
         data,
         name="Route casing",
@@ -365,10 +380,10 @@ def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool) -> list[foliu
     return [casing, segments, arrows]
 
 
-def _places_layer(dataset: Dataset) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Waypoints", control=True)
+def _places_layer(dataset: Dataset, s: Strings) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=s("map.places_layer"), control=True)
     for _, place in dataset.places.iterrows():
-        label = place["name"] + (" (approximate)" if place["illustrative"] else "")
+        label = place["name"] + (f" {s('map.approximate')}" if place["illustrative"] else "")
         folium.CircleMarker(
             latlon(place.geometry.x, place.geometry.y),
             radius=5,
@@ -382,14 +397,17 @@ def _places_layer(dataset: Dataset) -> folium.FeatureGroup:
     return group
 
 
-def legend_rows(dataset: Dataset, theme: MapTheme = LIGHT) -> list[tuple[str, str, bool]]:
+def legend_rows(
+    dataset: Dataset, theme: MapTheme = LIGHT, s: Strings | None = None
+) -> list[tuple[str, str, bool]]:
+    s = s or strings()
     rows = []
     for country in dict.fromkeys(dataset.route["country"]):
         kinds = set(dataset.route.loc[dataset.route["country"] == country, "kind"])
         dashed = kinds <= DASHED_KINDS
-        label = country + (
-            " (flight)" if kinds == {"flight"} else " (symbolic)" if kinds == {"symbolic"} else ""
-        )
+        suffix = {"flight": s("map.flight_suffix"), "symbolic": s("map.symbolic_suffix")}
+        only = next(iter(kinds)) if len(kinds) == 1 else ""
+        label = s.country(country) + (f" {suffix[only]}" if only in suffix else "")
         rows.append((label, theme.color(country), dashed))
     return rows
 
@@ -407,6 +425,7 @@ def build_map(
     online_tiles: bool = True,
     popups: bool = True,
     fit_route: bool = True,
+    s: Strings | None = None,
 ) -> folium.Map:
     """The whole route on the offline basemap.
 
@@ -414,6 +433,7 @@ def build_map(
     it chapter by chapter). ``assets=None`` keeps folium's links, for callers
     that inline the vendored files themselves (the screening pack).
     """
+    s = s or strings()
     (south, west), (north, east) = route_bounds(dataset)
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
@@ -426,26 +446,23 @@ def build_map(
         world_copy_jump=False,
     )
     m.get_root().header.add_child(Element(map_css(theme)), name="route_map_css")
-    _countries_layer(dataset, theme).add_to(m)
-    _country_labels(dataset).add_to(m)
+    _countries_layer(dataset, theme, s).add_to(m)
+    _country_labels(dataset, s).add_to(m)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap",
-            name="OpenStreetMap tiles (needs internet)",
+            name=s("map.tiles_layer"),
             overlay=True,
             show=False,
             control=True,
             opacity=0.6,
         ).add_to(m)
-    for layer in _route_layers(dataset, theme, popups):
+    for layer in _route_layers(dataset, theme, popups, s):
         layer.add_to(m)
-    _places_layer(dataset).add_to(m)
-    Legend(
-        legend_rows(dataset, theme),
-        "Dashed: flight or symbolic leg. All legs are illustrative "
-        "(region or city level). Outlines: Natural Earth.",
-    ).add_to(m)
+    _places_layer(dataset, s).add_to(m)
+    Legend(legend_rows(dataset, theme, s), s("map.legend_footnote"), s("map.legend")).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    MapLabel(route_summary(dataset, s)).add_to(m)
     if fit_route:
         FitUntilTouched(route_bounds(dataset)).add_to(m)
     if assets is not None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.i18n import Strings, strings
 from geo.load import Dataset
-from geo.mapview import MODE_LABELS
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,12 @@ def _sources_text(dataset: Dataset, source_ids: Iterable[str]) -> str:
     return "; ".join(dataset.source_label(s) for s in source_ids)
 
 
-def headline_figures(dataset: Dataset) -> list[Headline]:
+def headline_figures(dataset: Dataset, s: Strings | None = None) -> list[Headline]:
     """Headline numbers, each with its sources. Missing figures are left out, never invented."""
+    s = s or strings()
     figures = dataset.figures
     out = []
+    cite = s("story.sources_prefix")
 
     def fig(fid: str) -> pd.Series | None:
         return figures.loc[fid] if fid in figures.index else None
@@ -39,74 +41,92 @@ def headline_figures(dataset: Dataset) -> list[Headline]:
         qualifier = "+" if total["qualifier"] == "more than" else ""
         out.append(
             Headline(
-                f"Rescued, {total['period']}",
+                s("story.rescued_total", period=total["period"]),
                 f"{total['value']:,}{qualifier}",
-                f"{total['note']} Sources: {_sources_text(dataset, total['source_ids'])}",
+                f"{total['note']} {cite} {_sources_text(dataset, total['source_ids'])}",
             )
         )
     since = fig("rescued-post-covid")
     if since is not None:
         out.append(
             Headline(
-                f"Rescued {since['period'].split(' (')[0]}",
+                s("story.rescued_since", period=since["period"].split(" (")[0]),
                 f"{since['value']:,}",
-                f"{since['note']} Sources: {_sources_text(dataset, since['source_ids'])}",
+                f"{since['note']} {cite} {_sources_text(dataset, since['source_ids'])}",
             )
         )
     before, after = fig("cost-pre-covid"), fig("cost-post-covid")
-    change = cost_change(dataset)
+    change = cost_change(dataset, s)
     if before is not None and after is not None and change is not None:
         out.append(
             Headline(
-                "Cost of one rescue, before → after COVID",
+                s("story.cost_headline"),
                 f"${before['value']:,} → ${after['value']:,}",
-                f"{change} Sources: " + _sources_text(dataset, [*before["source_ids"], *after["source_ids"]]),
+                f"{change} {cite} " + _sources_text(dataset, [*before["source_ids"], *after["source_ids"]]),
             )
         )
     return out
 
 
-def cost_change(dataset: Dataset) -> str | None:
+def cost_change(dataset: Dataset, s: Strings | None = None) -> str | None:
     """The cost of one rescue before and after the pandemic, in words, from ``figures.csv``."""
+    s = s or strings()
     figures = dataset.figures
+    qualifiers = {"about": s("story.about"), "more than": s("story.more_than")}
     if not {"cost-pre-covid", "cost-post-covid"} <= set(figures.index):
         return None
     parts = []
     for fid in ("cost-pre-covid", "cost-post-covid"):
         row = figures.loc[fid]
-        qualifier = f"{row['qualifier']} " if row["qualifier"] else ""
+        qualifier = f"{qualifiers.get(row['qualifier'], row['qualifier'])} " if row["qualifier"] else ""
         parts.append(f"{qualifier}${row['value']:,}")
-    return f"{parts[0].capitalize()} per person before the pandemic, {parts[1]} after it."
+    text = s("story.cost_change", before=parts[0], after=parts[1])
+    return text[:1].upper() + text[1:]
 
 
-def route_table(dataset: Dataset) -> pd.DataFrame:
+def route_table(dataset: Dataset, s: Strings | None = None) -> pd.DataFrame:
     """The route in travel order, for reading instead of looking at the map."""
+    s = s or strings()
     r = dataset.route
     return pd.DataFrame(
         {
-            "Step": r["order"].astype(int),
-            "Country": r["country"],
-            "Leg": r["title"],
-            "How": r["mode"].map(lambda m: MODE_LABELS.get(m, m)),
-            "Distance (km)": r["length_km"].round(0).astype(int),
+            s("story.col_step"): r["order"].astype(int),
+            s("story.col_country"): r["country"].map(s.country),
+            s("story.col_leg"): r["title"],
+            s("story.col_how"): r["mode"].map(s.mode),
+            s("story.col_distance"): r["length_km"].round(0).astype(int),
             "id": r["id"],
         }
     )
 
 
-def route_summary(dataset: Dataset) -> str:
+def route_list(dataset: Dataset, s: Strings | None = None) -> list[str]:
+    """The route as an ordered list of sentences: what a screen reader reads instead of the map."""
+    s = s or strings()
+    return [
+        s(
+            "route_map.route_list_item",
+            title=seg["title"],
+            country=s.country(seg["country"]),
+            mode=s.mode(seg["mode"]).lower(),
+            km=f"{seg['length_km']:,.0f}",
+        )
+        for _, seg in dataset.route.iterrows()
+    ]
+
+
+def route_summary(dataset: Dataset, s: Strings | None = None) -> str:
     """One sentence describing the map, its text alternative."""
+    s = s or strings()
     r = dataset.route
-    countries = list(dict.fromkeys(r.loc[r["kind"] == "route", "country"]))
+    countries = [s.country(c) for c in dict.fromkeys(r.loc[r["kind"] == "route", "country"])]
     ground = r.loc[r["kind"] != "flight", "length_km"].sum()
     flights = r.loc[r["kind"] == "flight", "length_km"].sum()
-    text = (
-        f"Map of the escape route in {len(r)} legs through {', '.join(countries[:-1])} and "
-        f"{countries[-1]}: about {ground:,.0f} km on the ground"
-    )
+    listed = f"{', '.join(countries[:-1])} {s('story.and')} {countries[-1]}"
+    text = s("story.summary", legs=len(r), countries=listed, ground=f"{ground:,.0f}")
     if flights:
-        text += f", then a flight of about {flights:,.0f} km to Seoul"
-    return text + ". All legs are illustrative, at region or city level."
+        text += s("story.summary_flight", flight=f"{flights:,.0f}")
+    return text + s("story.summary_end")
 
 
 def filter_quotes(
@@ -121,10 +141,13 @@ def filter_quotes(
     return q
 
 
-def quote_citation(dataset: Dataset, quote: pd.Series) -> str:
+def quote_citation(dataset: Dataset, quote: pd.Series, s: Strings | None = None) -> str:
+    s = s or strings()
     role = f", {quote['role']}" if quote["role"] else ""
     context = f" ({quote['context']})" if quote["context"] else ""
-    return f"{quote['speaker']}{role}{context}. Source: {dataset.source_label(quote['source_id'])}"
+    return (
+        f"{quote['speaker']}{role}{context}. {s('story.source')} {dataset.source_label(quote['source_id'])}"
+    )
 
 
 #: What each source can be cited for: (label, Dataset table, column holding its source ids).

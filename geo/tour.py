@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from geo.i18n import Strings, strings
 from geo.load import Dataset
 from geo.mapview import segment_bounds
 from geo.story import quote_citation
@@ -38,7 +39,8 @@ class Chapter:
         return asdict(self)
 
 
-def chapters(dataset: Dataset) -> list[Chapter]:
+def chapters(dataset: Dataset, s: Strings | None = None) -> list[Chapter]:
+    s = s or strings()
     tour = dataset.tour
     out = []
     for number, (_, row) in enumerate(tour.iterrows(), start=1):
@@ -53,7 +55,7 @@ def chapters(dataset: Dataset) -> list[Chapter]:
                 text=row["text"],
                 segment_id=segment_id,
                 quote=None if quote is None else quote["text"],
-                quote_by=None if quote is None else quote_citation(dataset, quote),
+                quote_by=None if quote is None else quote_citation(dataset, quote, s),
                 sources=[dataset.source_label(s) for s in row["source_ids"]],
                 bounds=segment_bounds(dataset, segment_id),
                 show_chart=quote is not None and quote["topic"] == "cost",

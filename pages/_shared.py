@@ -10,9 +10,13 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from geo import auth, paths
+from geo import auth, i18n, paths
 from geo.findings import Finding, format_finding
 from geo.load import Dataset, DataStore, Snapshot
+from geo.text import md
+
+LANG_KEY = "lang"
+_REMEMBERED = "lang_remembered"
 
 
 def framed_by_app() -> None:
@@ -51,11 +55,56 @@ def snapshot() -> Snapshot:
     return _store(str(data_dir())).snapshot()
 
 
+def lang() -> str:
+    """The interface language: ``?lang=ko`` in the URL, so a shared link opens in the same language.
+
+    Streamlit's page links drop query parameters, so the session remembers the
+    choice and puts it back in the URL of the next page.
+    """
+    code = st.query_params.get(LANG_KEY)
+    if code is None:
+        code = st.session_state.get(_REMEMBERED, i18n.DEFAULT)
+        if code != i18n.DEFAULT:
+            st.query_params[LANG_KEY] = code
+    code = code if code in i18n.LANGUAGES else i18n.DEFAULT
+    st.session_state[_REMEMBERED] = code
+    return code
+
+
+def tr() -> i18n.Strings:
+    """The strings of the current language (English behind every missing one)."""
+    return i18n.strings(lang(), data_dir() / "i18n")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _translated(_data: Dataset, data_id: int, strings_id: int, _s: i18n.Strings) -> Dataset:
+    """One translated copy per data version and language, shared by every session."""
+    return i18n.translate_dataset(_data, _s)
+
+
 def dataset() -> Dataset:
-    """The data to draw. ``app.py`` stops the run before a page is reached when there is none."""
+    """The data to draw, in the current language. ``app.py`` stops the run when there is none."""
     data = snapshot().dataset
     assert data is not None, "app.py shows the findings instead of running a page"
-    return data
+    s = tr()
+    return _translated(data, id(data), id(s), s)
+
+
+def language_switch() -> None:
+    """English | 한국어, kept in the URL; each option is labelled in its own language."""
+
+    def on_change() -> None:
+        st.query_params[LANG_KEY] = st.session_state[LANG_KEY] or i18n.DEFAULT
+
+    st.session_state[LANG_KEY] = lang()
+    st.segmented_control(
+        tr()("app.language"),
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        key=LANG_KEY,
+        on_change=on_change,
+        label_visibility="collapsed",
+    )
 
 
 def findings_text(findings: Sequence[Finding]) -> str:
@@ -81,18 +130,16 @@ def sign_in_throttle() -> auth.Throttle:
 
 
 def show_data_errors(findings: Sequence[Finding]) -> None:
-    st.title("The route data has errors")
-    st.error(
-        "The map cannot be shown until these problems in the data files are fixed. "
-        "Each line names the file, the feature or line, and the field."
-    )
+    s = tr()
+    st.title(md(s("app.data_errors_title")))
+    st.error(md(s("app.data_errors_body")))
     st.code(findings_text(findings), language=None, wrap_lines=True)
-    st.caption("Check the files from a terminal with `python -m geo validate`.")
+    st.caption(md(s("app.data_errors_hint")))
 
 
 def warn_if_stale(snap: Snapshot) -> None:
     """Viewers keep the last good data; maintainers are told what is wrong on disk."""
     if not snap.stale:
         return
-    with st.expander("⚠️ For maintainers: the data files on disk have errors; showing the last good version"):
+    with st.expander(tr()("app.stale")):
         st.code(findings_text([f for f in snap.findings if f.is_error]), language=None, wrap_lines=True)

@@ -15,9 +15,9 @@ from streamlit_folium import st_folium
 
 from geo import paths
 from geo.mapview import PROJECTOR, build_map, fit_view, selection_layer
-from geo.text import md
+from geo.text import esc, md
 from geo.tour import chapter_number, chapters
-from pages._shared import dataset, framed_by_app
+from pages._shared import dataset, framed_by_app, tr
 
 framed_by_app()
 
@@ -25,8 +25,9 @@ framed_by_app()
 MAP_WIDTH, MAP_HEIGHT = 1800, 600
 INTERVALS = [10, 15, 20, 30, 45, 60]
 
+s = tr()
 data = dataset()
-tour = chapters(data)
+tour = chapters(data, s)
 total = len(tour)
 
 
@@ -52,13 +53,14 @@ head, progress = st.columns([5, 1], vertical_alignment="bottom")
 head.title(md(chapter.title), anchor=False)
 progress.markdown(
     f'<div class="presenter-progress" role="status" aria-live="polite" '
-    f'aria-label="Chapter {number} of {total}">{number} / {total}</div>',
+    f'aria-label="{esc(s("presenter.chapter_of", number=number, total=total, title=chapter.title))}">'
+    f"{number} / {total}</div>",
     unsafe_allow_html=True,
 )
 
 center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
 st_folium(
-    build_map(data, theme=PROJECTOR, popups=False, fit_route=False),
+    build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
     key="presenter_map",
     height=MAP_HEIGHT,
     use_container_width=True,
@@ -75,13 +77,13 @@ with quote_col:
     if chapter.quote:
         with st.container(key="presenter_quote"):
             st.markdown(f"> {md(chapter.quote)}")
-            st.caption(md(chapter.quote_by))
+            st.caption(md(chapter.quote_by) + (f" · {s('presenter.quote_note')}" if s.lang != "en" else ""))
 
 prev_col, next_col, auto_col, interval_col, exit_col = st.columns(
     [1, 1, 1, 1, 1], vertical_alignment="center"
 )
 prev_col.button(
-    "← Previous",
+    s("presenter.previous"),
     key="prev",
     on_click=step,
     args=(-1,),
@@ -90,7 +92,7 @@ prev_col.button(
     width="stretch",
 )
 next_col.button(
-    "Next →",
+    s("presenter.next"),
     key="next",
     on_click=step,
     args=(1,),
@@ -103,20 +105,23 @@ next_col.button(
 st.button("next", key="next_pagedown", on_click=step, args=(1,), shortcut="PageDown")
 st.button("next", key="next_space", on_click=step, args=(1,), shortcut="Space")
 st.button("previous", key="prev_pageup", on_click=step, args=(-1,), shortcut="PageUp")
-auto = auto_col.toggle(
-    "Auto-advance", key="auto_advance", help="For unattended loops: starts again after the last chapter"
-)
+auto = auto_col.toggle(s("presenter.auto"), key="auto_advance", help=s("presenter.auto_help"))
 if auto:  # the interval matters only while auto-advance is on; otherwise it is clutter
     interval_col.selectbox(
-        "Every",
+        s("presenter.auto"),
         INTERVALS,
         index=2,
-        format_func=lambda s: f"{s} seconds",
+        format_func=lambda seconds: s("presenter.every", seconds=seconds),
         key="interval",
         label_visibility="collapsed",
     )
-exit_col.page_link("pages/route_map.py", label="Exit to the route map", icon=":material/close:")
-st.caption(md("Sources for this chapter: " + "; ".join(chapter.sources)))
+exit_col.page_link(
+    "pages/route_map.py",
+    label=s("presenter.exit"),
+    icon=":material/close:",
+    query_params={"lang": s.lang} if s.lang != "en" else None,
+)
+st.caption(md(s("presenter.sources", sources="; ".join(chapter.sources))))
 
 
 @st.fragment(run_every=1 if auto else None)

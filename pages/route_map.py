@@ -12,17 +12,28 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.charts import cost_timeline
-from geo.mapview import MODE_LABELS, build_map, selection_layer
-from geo.story import cost_change, filter_quotes, headline_figures, quote_citation, route_summary, route_table
+from geo.mapview import build_map, selection_layer
+from geo.story import (
+    cost_change,
+    filter_quotes,
+    headline_figures,
+    quote_citation,
+    route_list,
+    route_summary,
+    route_table,
+)
 from geo.text import md
-from pages._shared import dataset, framed_by_app
+from pages._shared import dataset, framed_by_app, tr
 
 framed_by_app()
 
 MAP_KEY = "route_map"
 SELECT_KEY = "segment_select"
 WHOLE_ROUTE = ""
+#: Quotes listed before "show all": enough to sit beside the cost chart.
+QUOTES_SHOWN = 5
 
+s = tr()
 data = dataset()
 segment_ids = list(data.route["id"])
 titles = dict(
@@ -56,26 +67,24 @@ def on_select() -> None:
 
 def show_quote(quote) -> None:
     st.markdown(f"> {md(quote['text'])}")
-    st.caption(md(quote_citation(data, quote)))
+    st.caption(md(quote_citation(data, quote, s)))
 
 
 selected = current_segment()
 
-st.title("Beyond Utopia: the escape route")
-st.markdown(
-    "In the 2023 documentary *Beyond Utopia*, Pastor Kim of Caleb Mission guides a North Korean "
-    "family through **China, Vietnam, Laos and Thailand** to freedom. Click a leg of the route to "
-    "see what was said about it, how far it is and where the information comes from."
-)
+st.title(md(s("route_map.title")))
+st.markdown(md(s("route_map.intro")))
+if s.lang != "en":
+    st.caption(md(s("app.quotes_as_published")))
 
-headlines = headline_figures(data)
+headlines = headline_figures(data, s)
 for column, figure in zip(st.columns(len(headlines)), headlines, strict=True):
     column.metric(figure.label, figure.value, help=md(figure.help), border=True)
 
 map_col, side = st.columns([3, 2], gap="medium")
 with map_col:
     st_folium(
-        build_map(data),
+        build_map(data, s=s),
         key=MAP_KEY,
         height=560,
         use_container_width=True,
@@ -83,19 +92,19 @@ with map_col:
         feature_group_to_add=selection_layer(data, selected),
         on_change=on_map_click,
     )
-    st.caption(md(route_summary(data)))
+    st.caption(md(route_summary(data, s)))
 
 with side:
     st.session_state[SELECT_KEY] = selected or WHOLE_ROUTE
     st.selectbox(
-        "Leg of the route",
+        s("route_map.leg_select"),
         [WHOLE_ROUTE, *segment_ids],
-        format_func=lambda sid: titles.get(sid, "Whole route: choose a leg or click the map"),
+        format_func=lambda sid: titles.get(sid, s("route_map.whole_route")),
         key=SELECT_KEY,
         on_change=on_select,
     )
     if selected is None:
-        st.info("Click a coloured leg on the map, or choose one above, to see its story here.")
+        st.info(md(s("route_map.choose_hint")))
         for _, quote in data.quotes[data.quotes["segment_id"] != ""].iterrows():
             st.markdown(f"**{md(titles[quote['segment_id']])}**")
             show_quote(quote)
@@ -103,33 +112,33 @@ with side:
         seg = data.segment(selected)
         st.subheader(md(titles[selected]))
         facts = [
-            seg["country"],
-            MODE_LABELS.get(seg["mode"], seg["mode"]),
-            f"about {seg['length_km']:,.0f} km",
+            s.country(seg["country"]),
+            s.mode(seg["mode"]),
+            s("route_map.about_km", km=f"{seg['length_km']:,.0f}"),
         ]
         if seg["illustrative"]:
-            facts.append("illustrative, region or city level")
+            facts.append(s("route_map.illustrative"))
         st.caption(md(" · ".join(facts)))
         st.markdown(md(seg["summary"]))
         tied = data.quotes_for(selected)
-        st.markdown("**What was said about this leg**")
+        st.markdown(f"**{s('route_map.said_about_leg')}**")
         if tied.empty:
-            st.caption("No quote in the sources is tied to this leg. See all quotes below.")
+            st.caption(md(s("route_map.no_quote")))
         for _, quote in tied.iterrows():
             show_quote(quote)
-        st.markdown("**Sources**")
+        st.markdown(f"**{s('route_map.sources')}**")
         st.markdown("\n".join(f"- {md(data.source_label(s))}" for s in seg["sources"]))
         position = segment_ids.index(selected)
         prev_col, next_col = st.columns(2)
         prev_col.button(
-            "← Previous leg",
+            s("route_map.previous_leg"),
             disabled=position == 0,
             width="stretch",
             on_click=select,
             args=(segment_ids[max(position - 1, 0)],),
         )
         next_col.button(
-            "Next leg →",
+            s("route_map.next_leg"),
             disabled=position == len(segment_ids) - 1,
             width="stretch",
             on_click=select,
@@ -139,34 +148,36 @@ with side:
 st.divider()
 chart_col, quotes_col = st.columns([1, 1], gap="large")
 with chart_col:
-    st.header("What a rescue costs")
-    st.altair_chart(cost_timeline(data), width="stretch")
-    change = cost_change(data)
-    st.caption(
-        "Two reported values, not a trend. "
-        + (md(change) + " " if change else "")
-        + "In Pastor Kim's words, after COVID the underground network had been destroyed. "
-        "Hover a mark for its source."
-    )
+    st.header(md(s("route_map.cost_header")))
+    st.altair_chart(cost_timeline(data, s), width="stretch")
+    st.caption(md(s("route_map.cost_caption", change=cost_change(data, s) or "")))
 
 with quotes_col:
-    st.header("In their words")
+    st.header(md(s("route_map.quotes_header")))
     speakers = sorted(data.quotes["speaker"].unique())
     f1, f2 = st.columns(2)
-    chosen = f1.multiselect("Speaker", speakers, placeholder="Everyone")
+    chosen = f1.multiselect(s("route_map.speaker"), speakers, placeholder=s("route_map.everyone"))
     leg = f2.selectbox(
-        "Leg", [WHOLE_ROUTE, *segment_ids], format_func=lambda sid: titles.get(sid, "Any leg or none")
+        s("route_map.leg"),
+        [WHOLE_ROUTE, *segment_ids],
+        format_func=lambda sid: titles.get(sid, s("route_map.any_leg")),
     )
     quotes = filter_quotes(data, speakers=chosen, segment_id=leg or None)
-    st.caption(f"{len(quotes)} of {len(data.quotes)} quotes, word for word as published.")
-    with st.container(height=520, border=False):
-        for _, quote in quotes.iterrows():
-            show_quote(quote)
+    st.caption(md(s("route_map.quote_count", shown=len(quotes), total=len(data.quotes))))
+    # No scrolling box: a scrollable region a keyboard cannot focus is an accessibility failure.
+    shown = (
+        quotes if st.toggle(s("route_map.show_all_quotes"), key="all_quotes") else quotes.head(QUOTES_SHOWN)
+    )
+    for _, quote in shown.iterrows():
+        show_quote(quote)
 
-st.header("The route as text")
+st.header(md(s("route_map.route_text_header")))
+st.markdown(md(s("route_map.route_list_intro")))
+# A real ordered list (not a canvas table), so screen readers and find-in-page read it.
+st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(route_list(data, s), start=1)))
 st.dataframe(
-    route_table(data).drop(columns=["id"]),
+    route_table(data, s).drop(columns=["id"]),
     hide_index=True,
     width="stretch",
-    column_config={"Distance (km)": st.column_config.NumberColumn(format="%d km")},
+    column_config={s("story.col_distance"): st.column_config.NumberColumn(format="%d km")},
 )

@@ -6,32 +6,27 @@ import streamlit as st
 
 from geo.story import SOURCE_USES, source_usage
 from geo.text import md
-from pages._shared import dataset, framed_by_app
+from pages._shared import dataset, framed_by_app, tr
 
 framed_by_app()
 
+s = tr()
 data = dataset()
-st.title("Sources")
-st.markdown(
-    "Every quote, figure, date and place in this app comes from one of these sources, and each "
-    "is cited where it appears. Quotes are copied word for word; words in [brackets] are the "
-    "publisher's. Names are spelled differently across the articles: Pastor Kim appears as "
-    "Sengeun, Seungeun, Seongeun and Sung-eun Kim; the family as the Roh and the Ro family."
-)
+st.title(md(s("sources_page.title")))
+st.markdown(md(s("sources_page.intro")))
 usage = source_usage(data)
 for _, src in usage.iterrows():
     with st.container(border=True):
-        st.subheader(md(src["Outlet"]))
+        st.header(md(src["Outlet"]), anchor=False)
         byline = ", ".join(p for p in (src["Author"], src["Date"]) if p)
         st.markdown(f"**{md(src['Title'])}**" + (f"  \n{md(byline)}" if byline else ""))
-        uses = [f"{n} {label.lower()}" for label, _, _ in SOURCE_USES if (n := src[label])]
-        st.caption("Used for: " + (", ".join(uses) if uses else "nothing yet"))
+        uses = [f"{n} {s(f'sources_page.{label}')}" for label, _, _ in SOURCE_USES if (n := src[label])]
+        st.caption(
+            s("sources_page.used_for", uses=", ".join(uses) if uses else s("sources_page.nothing_yet"))
+        )
         if src["Note"]:
             st.markdown(md(src["Note"]))
 
-st.subheader("At a glance")
+st.header(md(s("sources_page.at_a_glance")))
 st.dataframe(usage.drop(columns=["Note"]), hide_index=True, width="stretch")
-st.caption(
-    "Country outlines: Natural Earth (public domain), via the world-atlas package. "
-    "Map software: Leaflet (BSD-2-Clause), served from this app."
-)
+st.caption(md(s("sources_page.credits")))

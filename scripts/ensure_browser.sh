@@ -3,7 +3,8 @@
 # Never `playwright install`: it downloads a browser build, which this environment refuses.
 # Also installs a CJK font so Korean text renders in screenshots.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then
+has_font() { fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+if { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } && has_font; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -29,7 +29,7 @@ def texts(at: AppTest) -> str:
 def test_route_map_default_view(app: AppTest):
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Beyond Utopia: the escape route"
+    assert app.title[0].value == md("Beyond Utopia: the escape route")
     assert [m.value for m in app.metric] == ["1,000+", "4", "$3,000 → $20,000"]
     assert all(m.help for m in app.metric), "every headline figure names its source"
     assert app.selectbox[0].value == ""
@@ -103,7 +103,7 @@ def test_sources_page_lists_every_source(app: AppTest):
     app.switch_page("pages/sources.py").run()
     assert not app.exception
     assert app.title[0].value == "Sources"
-    shown = "\n".join(s.value for s in app.subheader)
+    shown = "\n".join(h.value for h in app.header)
     for outlet in load_dataset().sources["outlet"]:
         assert md(outlet) in shown
 
