@@ -259,6 +259,69 @@ class FitUntilTouched(MacroElement):
         self.bounds = bounds
 
 
+class MarkerLayer(folium.map.Layer):
+    """Many small markers (labels, arrows, waypoints) drawn by one script from a JSON list.
+
+    One folium element per marker made every render compile dozens of Jinja
+    templates (most of a rerun's time). Text goes in with ``textContent`` and
+    tooltips with ``bindTooltip`` on a text node, so data never becomes HTML.
+    Each item: ``lat``, ``lon``, ``text``; optional ``rotate`` (degrees), ``color``, ``tooltip``.
+    ``kind`` is ``"div"`` (a text marker with CSS class ``css_class``) or ``"circle"`` (a waypoint).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function() {
+            var group = L.featureGroup();
+            {{ this.items | tojson }}.forEach(function(item) {
+                var marker;
+                if ({{ this.kind | tojson }} === 'circle') {
+                    marker = L.circleMarker([item.lat, item.lon], {radius: 5, color: '#222222', weight: 2,
+                        fill: true, fillColor: '#ffffff', fillOpacity: 1});
+                } else {
+                    var box = document.createElement('div');
+                    box.className = {{ this.css_class | tojson }};
+                    box.textContent = item.text;
+                    if (item.color) { box.style.color = item.color; }
+                    if (item.rotate !== undefined) { box.style.transform = 'rotate(' + item.rotate + 'deg)'; }
+                    var size = {{ this.size | tojson }};
+                    marker = L.marker([item.lat, item.lon], {interactive: false, keyboard: false,
+                        icon: L.divIcon({html: box, className: '', iconSize: size,
+                                         iconAnchor: [size[0] / 2, size[1] / 2]})});
+                }
+                if (item.tooltip) {
+                    var tip = document.createElement('span');
+                    tip.textContent = item.tooltip;
+                    marker.bindTooltip(tip);
+                }
+                marker.addTo(group);
+            });
+            return group;
+        })();
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        items: list[dict],
+        *,
+        name: str,
+        kind: str = "div",
+        css_class: str = "",
+        size: tuple[int, int] = (0, 0),
+        control: bool = False,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=True)
+        self._name = "MarkerLayer"
+        self.items = items
+        self.kind = kind
+        self.css_class = css_class
+        self.size = list(size)
+
+
 class MapLabel(MacroElement):
     """Names the map for screen readers: the Leaflet container takes keyboard focus, so it needs a label.
 
@@ -310,8 +373,15 @@ def map_css(theme: MapTheme) -> str:
 """
 
 
+#: Outlines are drawn at most this detailed (degrees): finer than a pixel at the map's zoom range
+#: would only make the page heavier (the outlines are most of the map's payload).
+DRAW_TOLERANCE = 0.02
+
+
 def _countries_layer(dataset: Dataset, theme: MapTheme, s: Strings) -> folium.GeoJson:
-    data = json.loads(dataset.countries[["name", "role", "geometry"]].to_json())
+    outlines = dataset.countries[["name", "role", "geometry"]].copy()
+    outlines["geometry"] = outlines.geometry.simplify(DRAW_TOLERANCE).set_precision(DRAW_TOLERANCE / 2)
+    data = json.loads(outlines.to_json())
     return folium.GeoJson(
         data,
         name=s("map.countries_layer"),
@@ -327,26 +397,25 @@ def _countries_layer(dataset: Dataset, theme: MapTheme, s: Strings) -> folium.Ge
     )
 
 
-def _country_labels(dataset: Dataset, s: Strings) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Country names", control=False)
-    for _, row in dataset.countries[dataset.countries["role"] != "context"].iterrows():
-        lon, lat = row["label"]
-        folium.Marker(
-            latlon(lon, lat),
-            icon=folium.DivIcon(
-                html=f'<div class="country-label {esc(row["role"])}">{esc(s.country(row["name"]))}</div>',
-                icon_size=(0, 0),
-            ),
-            interactive=False,
-            keyboard=False,
-        ).add_to(group)
-    return group
+def _country_labels(dataset: Dataset, s: Strings) -> MarkerLayer:
+    named = dataset.countries[dataset.countries["role"] != "context"]
+    items = [
+        {"lat": row["label"][1], "lon": row["label"][0], "text": s.country(row["name"])}
+        for _, row in named.iterrows()
+    ]
+    roles = set(named["role"])
+    return MarkerLayer(items, css_class="country-label " + " ".join(sorted(roles)), name="Country names")
 
 
 def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool, s: Strings) -> list[folium.map.Layer]:
     data = segments_geojson(dataset, s)
+    # The casing needs only the lines, not the popups: half the route's payload otherwise.
+    lines_only = {
+        "type": "FeatureCollection",
+        "features": [{**f, "properties": {"id": f["properties"]["id"]}} for f in data["features"]],
+    }
     casing = folium.GeoJson(
-        data,
+        lines_only,
         name="Route casing",
         style_function=lambda f: {"color": theme.casing, "weight": 9, "opacity": 0.9, "interactive": False},
         control=False,
@@ -362,39 +431,32 @@ def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool, s: Strings) -
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=280) if popups else None,
         control=False,
     )
-    arrows = folium.FeatureGroup(name="Direction of travel", control=False)
+    arrows = []
     for _, seg in dataset.route.iterrows():
         (lon, lat), heading = arrow_bearing(list(seg.geometry.coords))
-        color = esc(theme.color(seg["country"]))
-        style = f"color:{color};transform:rotate({heading:.0f}deg)"
-        folium.Marker(
-            latlon(lon, lat),
-            icon=folium.DivIcon(
-                html=f'<div class="route-arrow" style="{style}">▲</div>',
-                icon_size=(16, 16),
-                icon_anchor=(8, 8),
-            ),
-            interactive=False,
-            keyboard=False,
-        ).add_to(arrows)
-    return [casing, segments, arrows]
+        arrows.append(
+            {
+                "lat": lat,
+                "lon": lon,
+                "text": "▲",
+                "rotate": round(heading),
+                "color": theme.color(seg["country"]),
+            }
+        )
+    return [casing, segments, MarkerLayer(arrows, css_class="route-arrow", size=(16, 16), name="Direction")]
 
 
-def _places_layer(dataset: Dataset, s: Strings) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=s("map.places_layer"), control=True)
-    for _, place in dataset.places.iterrows():
-        label = place["name"] + (f" {s('map.approximate')}" if place["illustrative"] else "")
-        folium.CircleMarker(
-            latlon(place.geometry.x, place.geometry.y),
-            radius=5,
-            color="#222222",
-            weight=2,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1,
-            tooltip=folium.Tooltip(esc(label)),
-        ).add_to(group)
-    return group
+def _places_layer(dataset: Dataset, s: Strings) -> MarkerLayer:
+    items = [
+        {
+            "lat": place.geometry.y,
+            "lon": place.geometry.x,
+            "text": "",
+            "tooltip": place["name"] + (f" {s('map.approximate')}" if place["illustrative"] else ""),
+        }
+        for _, place in dataset.places.iterrows()
+    ]
+    return MarkerLayer(items, kind="circle", name=s("map.places_layer"), control=True)
 
 
 def legend_rows(

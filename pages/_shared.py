@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import runpy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import folium
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from geo import auth, i18n, paths
+from geo.charts import cost_timeline
 from geo.findings import Finding, format_finding
 from geo.load import Dataset, DataStore, Snapshot
 from geo.text import md
@@ -88,6 +91,32 @@ def dataset() -> Dataset:
     assert data is not None, "app.py shows the findings instead of running a page"
     s = tr()
     return _translated(data, id(data), id(s), s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def chart_spec(_data: Dataset, data_id: int, lang_code: str, _s: i18n.Strings) -> dict:
+    """The cost chart as a Vega-Lite spec, built and validated once per data version and language.
+
+    Building the Altair chart and converting it (with schema validation) was a
+    third of each Route Map rerun; the spec is plain data, shared by all sessions.
+    """
+    return cost_timeline(_data, _s).to_dict()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _pristine_map(name: str, version: tuple, _build: Callable[[], folium.Map]) -> folium.Map:
+    return _build()
+
+
+def fresh_map(name: str, version: tuple, build: Callable[[], folium.Map]) -> folium.Map:
+    """A copy of the map built once per ``version`` (data and language) for the whole server.
+
+    A copy, because ``st_folium`` changes the map it is given (rendering adds
+    elements, and the dynamic feature group is attached to it): a rendered map
+    renders differently the next time, which would reload it in the browser.
+    Copying the untouched original takes a few ms; building it took ~40.
+    """
+    return copy.deepcopy(_pristine_map(name, version, build))
 
 
 def language_switch() -> None:

@@ -17,7 +17,7 @@ from geo import paths
 from geo.mapview import PROJECTOR, build_map, fit_view, selection_layer
 from geo.text import esc, md
 from geo.tour import chapter_number, chapters
-from pages._shared import dataset, framed_by_app, tr
+from pages._shared import dataset, framed_by_app, fresh_map, tr
 
 framed_by_app()
 
@@ -59,8 +59,13 @@ progress.markdown(
 )
 
 center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
+the_map = fresh_map(
+    "presenter",
+    (id(data), s.lang),
+    lambda: build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
+)
 st_folium(
-    build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
+    the_map,
     key="presenter_map",
     height=MAP_HEIGHT,
     use_container_width=True,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.charts import cost_timeline
 from geo.mapview import build_map, selection_layer
 from geo.story import (
     cost_change,
@@ -23,7 +22,7 @@ from geo.story import (
     route_table,
 )
 from geo.text import md
-from pages._shared import dataset, framed_by_app, tr
+from pages._shared import chart_spec, dataset, framed_by_app, fresh_map, tr
 
 framed_by_app()
 
@@ -70,8 +69,6 @@ def show_quote(quote) -> None:
     st.caption(md(quote_citation(data, quote, s)))
 
 
-selected = current_segment()
-
 st.title(md(s("route_map.title")))
 st.markdown(md(s("route_map.intro")))
 if s.lang != "en":
@@ -81,75 +78,84 @@ headlines = headline_figures(data, s)
 for column, figure in zip(st.columns(len(headlines)), headlines, strict=True):
     column.metric(figure.label, figure.value, help=md(figure.help), border=True)
 
-map_col, side = st.columns([3, 2], gap="medium")
-with map_col:
-    st_folium(
-        build_map(data, s=s),
-        key=MAP_KEY,
-        height=560,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=selection_layer(data, selected),
-        on_change=on_map_click,
-    )
-    st.caption(md(route_summary(data, s)))
 
-with side:
-    st.session_state[SELECT_KEY] = selected or WHOLE_ROUTE
-    st.selectbox(
-        s("route_map.leg_select"),
-        [WHOLE_ROUTE, *segment_ids],
-        format_func=lambda sid: titles.get(sid, s("route_map.whole_route")),
-        key=SELECT_KEY,
-        on_change=on_select,
-    )
-    if selected is None:
-        st.info(md(s("route_map.choose_hint")))
-        for _, quote in data.quotes[data.quotes["segment_id"] != ""].iterrows():
-            st.markdown(f"**{md(titles[quote['segment_id']])}**")
-            show_quote(quote)
-    else:
-        seg = data.segment(selected)
-        st.subheader(md(titles[selected]))
-        facts = [
-            s.country(seg["country"]),
-            s.mode(seg["mode"]),
-            s("route_map.about_km", km=f"{seg['length_km']:,.0f}"),
-        ]
-        if seg["illustrative"]:
-            facts.append(s("route_map.illustrative"))
-        st.caption(md(" · ".join(facts)))
-        st.markdown(md(seg["summary"]))
-        tied = data.quotes_for(selected)
-        st.markdown(f"**{s('route_map.said_about_leg')}**")
-        if tied.empty:
-            st.caption(md(s("route_map.no_quote")))
-        for _, quote in tied.iterrows():
-            show_quote(quote)
-        st.markdown(f"**{s('route_map.sources')}**")
-        st.markdown("\n".join(f"- {md(data.source_label(s))}" for s in seg["sources"]))
-        position = segment_ids.index(selected)
-        prev_col, next_col = st.columns(2)
-        prev_col.button(
-            s("route_map.previous_leg"),
-            disabled=position == 0,
-            width="stretch",
-            on_click=select,
-            args=(segment_ids[max(position - 1, 0)],),
+@st.fragment
+def map_and_story() -> None:
+    """The map and the leg's story rerun on their own: a click there redraws nothing else on the page."""
+    selected = current_segment()
+    map_col, side = st.columns([3, 2], gap="medium")
+    with map_col:
+        the_map = fresh_map("route", (id(data), s.lang), lambda: build_map(data, s=s))
+        st_folium(
+            the_map,
+            key=MAP_KEY,
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=selection_layer(data, selected),
+            on_change=on_map_click,
         )
-        next_col.button(
-            s("route_map.next_leg"),
-            disabled=position == len(segment_ids) - 1,
-            width="stretch",
-            on_click=select,
-            args=(segment_ids[min(position + 1, len(segment_ids) - 1)],),
+        st.caption(md(route_summary(data, s)))
+
+    with side:
+        st.session_state[SELECT_KEY] = selected or WHOLE_ROUTE
+        st.selectbox(
+            s("route_map.leg_select"),
+            [WHOLE_ROUTE, *segment_ids],
+            format_func=lambda sid: titles.get(sid, s("route_map.whole_route")),
+            key=SELECT_KEY,
+            on_change=on_select,
         )
+        if selected is None:
+            st.info(md(s("route_map.choose_hint")))
+            for _, quote in data.quotes[data.quotes["segment_id"] != ""].iterrows():
+                st.markdown(f"**{md(titles[quote['segment_id']])}**")
+                show_quote(quote)
+        else:
+            seg = data.segment(selected)
+            st.subheader(md(titles[selected]))
+            facts = [
+                s.country(seg["country"]),
+                s.mode(seg["mode"]),
+                s("route_map.about_km", km=f"{seg['length_km']:,.0f}"),
+            ]
+            if seg["illustrative"]:
+                facts.append(s("route_map.illustrative"))
+            st.caption(md(" · ".join(facts)))
+            st.markdown(md(seg["summary"]))
+            tied = data.quotes_for(selected)
+            st.markdown(f"**{s('route_map.said_about_leg')}**")
+            if tied.empty:
+                st.caption(md(s("route_map.no_quote")))
+            for _, quote in tied.iterrows():
+                show_quote(quote)
+            st.markdown(f"**{s('route_map.sources')}**")
+            st.markdown("\n".join(f"- {md(data.source_label(sid))}" for sid in seg["sources"]))
+            position = segment_ids.index(selected)
+            prev_col, next_col = st.columns(2)
+            prev_col.button(
+                s("route_map.previous_leg"),
+                disabled=position == 0,
+                width="stretch",
+                on_click=select,
+                args=(segment_ids[max(position - 1, 0)],),
+            )
+            next_col.button(
+                s("route_map.next_leg"),
+                disabled=position == len(segment_ids) - 1,
+                width="stretch",
+                on_click=select,
+                args=(segment_ids[min(position + 1, len(segment_ids) - 1)],),
+            )
+
+
+map_and_story()
 
 st.divider()
 chart_col, quotes_col = st.columns([1, 1], gap="large")
 with chart_col:
     st.header(md(s("route_map.cost_header")))
-    st.altair_chart(cost_timeline(data, s), width="stretch")
+    st.vega_lite_chart(chart_spec(data, id(data), s.lang, s), width="stretch")
     st.caption(md(s("route_map.cost_caption", change=cost_change(data, s) or "")))
 
 with quotes_col:

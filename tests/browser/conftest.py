@@ -68,8 +68,13 @@ class AppServer:
     log: Path
 
 
-def start_app(data_dir: Path | None = None, extra_env: dict[str, str] | None = None) -> AppServer:
-    """``streamlit run app.py`` on 127.0.0.1 and a free port; returns once it is healthy."""
+def start_app(
+    data_dir: Path | None = None, extra_env: dict[str, str] | None = None, script: str = "app.py"
+) -> AppServer:
+    """``streamlit run app.py`` on 127.0.0.1 and a free port; returns once it is healthy.
+
+    ``script`` lets the benchmarks start their baseline apps the same way.
+    """
     port = free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / f"streamlit-{port}.log"
@@ -82,7 +87,7 @@ def start_app(data_dir: Path | None = None, extra_env: dict[str, str] | None = N
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.port",
             str(port),
             "--server.address",

@@ -1,0 +1,1 @@
+"""Benchmarks: run ``./bench/run``; see ``bench/__main__.py``."""

@@ -1,0 +1,27 @@
+"""The benchmarks stay runnable: their synthetic data is valid and the cheap sections produce a table.
+
+No timing is asserted here (machines are noisy); ``./bench/run`` reports ratios.
+"""
+
+from __future__ import annotations
+
+from bench.measures import payload, synthetic_route
+from geo import paths
+from geo.findings import has_errors
+from geo.load import load_files
+from geo.validate import read_files, validate_texts
+
+
+def test_synthetic_route_is_valid_data():
+    files = read_files(paths.DATA_DIR)
+    files[paths.ROUTE] = synthetic_route(files[paths.ROUTE], 60)
+    findings = validate_texts(files)
+    assert not has_errors(findings), [f for f in findings if f.is_error][:3]
+    assert len(load_files(files).route) == 60
+
+
+def test_payload_section_names_what_dominates():
+    section = payload()
+    assert len(section.rows) == 3
+    assert "What dominates" in section.notes[0]
+    assert "\n| data drawn" in section.markdown()
