@@ -71,6 +71,8 @@ class Strings:
     lang: str
     own: Mapping[str, str]
     fallback: Mapping[str, str]
+    #: Modification times of the catalogues read: a cache key for anything translated with these.
+    version: tuple = ()
 
     def __call__(self, key: str, /, **values: object) -> str:
         text = self.own.get(key)
@@ -110,7 +112,7 @@ def _load(directory: str, lang: str, mtimes: tuple[int, ...]) -> Strings:
     if not english and folder != I18N_DIR:
         english = _read_or_empty(I18N_DIR / f"{DEFAULT}.toml")
     own = english if lang == DEFAULT else _read_or_empty(folder / f"{lang}.toml")
-    return Strings(lang, own, english)
+    return Strings(lang, own, english, mtimes)
 
 
 def _mtime(path: Path) -> int:

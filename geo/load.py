@@ -127,6 +127,8 @@ class Snapshot:
     dataset: Dataset | None
     #: Findings for the files as they are on disk now.
     findings: list[Finding] = field(default_factory=list)
+    #: ``fingerprint`` of the files ``dataset`` was loaded from: a cache key for anything derived from it.
+    version: tuple = ()
 
     @property
     def stale(self) -> bool:
@@ -148,14 +150,14 @@ class DataStore:
         with self._lock:
             current = fingerprint(self.data_dir)
             if current != self._fingerprint:
-                self._snapshot = self._refresh(self._snapshot.dataset)
+                self._snapshot = self._refresh(self._snapshot, current)
                 self._fingerprint = current
             return self._snapshot
 
-    def _refresh(self, last_good: Dataset | None) -> Snapshot:
+    def _refresh(self, last: Snapshot, version: tuple) -> Snapshot:
         # Validate and load the same bytes, so a write in between cannot slip past validation.
         files = read_files(self.data_dir)
         findings = validate_texts(files)
         if has_errors(findings):
-            return Snapshot(last_good, findings)
-        return Snapshot(load_files(files), findings)
+            return Snapshot(last.dataset, findings, last.version)
+        return Snapshot(load_files(files), findings, version)

@@ -79,8 +79,18 @@ def tr() -> i18n.Strings:
     return i18n.strings(lang(), data_dir() / "i18n")
 
 
+def view_version() -> tuple:
+    """What the drawn page depends on: the data files' version and the language's strings.
+
+    The cache key of everything built from the data below, so a saved edit or a
+    changed translation is picked up, and nothing is rebuilt otherwise.
+    """
+    s = tr()
+    return (snapshot().version, s.lang, s.version)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _translated(_data: Dataset, data_id: int, strings_id: int, _s: i18n.Strings) -> Dataset:
+def _translated(_data: Dataset, version: tuple, _s: i18n.Strings) -> Dataset:
     """One translated copy per data version and language, shared by every session."""
     return i18n.translate_dataset(_data, _s)
 
@@ -89,12 +99,11 @@ def dataset() -> Dataset:
     """The data to draw, in the current language. ``app.py`` stops the run when there is none."""
     data = snapshot().dataset
     assert data is not None, "app.py shows the findings instead of running a page"
-    s = tr()
-    return _translated(data, id(data), id(s), s)
+    return _translated(data, view_version(), tr())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def chart_spec(_data: Dataset, data_id: int, lang_code: str, _s: i18n.Strings) -> dict:
+def _chart_spec(_data: Dataset, version: tuple, _s: i18n.Strings) -> dict:
     """The cost chart as a Vega-Lite spec, built and validated once per data version and language.
 
     Building the Altair chart and converting it (with schema validation) was a
@@ -103,20 +112,24 @@ def chart_spec(_data: Dataset, data_id: int, lang_code: str, _s: i18n.Strings) -
     return cost_timeline(_data, _s).to_dict()
 
 
+def chart_spec(data: Dataset) -> dict:
+    return _chart_spec(data, view_version(), tr())
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _pristine_map(name: str, version: tuple, _build: Callable[[], folium.Map]) -> folium.Map:
     return _build()
 
 
-def fresh_map(name: str, version: tuple, build: Callable[[], folium.Map]) -> folium.Map:
-    """A copy of the map built once per ``version`` (data and language) for the whole server.
+def fresh_map(name: str, build: Callable[[], folium.Map]) -> folium.Map:
+    """A copy of the map built once per ``view_version()`` (data and language) for the whole server.
 
     A copy, because ``st_folium`` changes the map it is given (rendering adds
     elements, and the dynamic feature group is attached to it): a rendered map
     renders differently the next time, which would reload it in the browser.
     Copying the untouched original takes a few ms; building it took ~40.
     """
-    return copy.deepcopy(_pristine_map(name, version, build))
+    return copy.deepcopy(_pristine_map(name, view_version(), build))
 
 
 def language_switch() -> None:

@@ -61,7 +61,6 @@ progress.markdown(
 center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
 the_map = fresh_map(
     "presenter",
-    (id(data), s.lang),
     lambda: build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
 )
 st_folium(

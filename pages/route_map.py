@@ -85,7 +85,7 @@ def map_and_story() -> None:
     selected = current_segment()
     map_col, side = st.columns([3, 2], gap="medium")
     with map_col:
-        the_map = fresh_map("route", (id(data), s.lang), lambda: build_map(data, s=s))
+        the_map = fresh_map("route", lambda: build_map(data, s=s))
         st_folium(
             the_map,
             key=MAP_KEY,
@@ -155,7 +155,7 @@ st.divider()
 chart_col, quotes_col = st.columns([1, 1], gap="large")
 with chart_col:
     st.header(md(s("route_map.cost_header")))
-    st.vega_lite_chart(chart_spec(data, id(data), s.lang, s), width="stretch")
+    st.vega_lite_chart(chart_spec(data), width="stretch")
     st.caption(md(s("route_map.cost_caption", change=cost_change(data, s) or "")))
 
 with quotes_col:

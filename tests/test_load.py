@@ -67,3 +67,17 @@ def test_store_does_not_revalidate_unchanged_files(data_dir: Path, monkeypatch):
     monkeypatch.setattr("geo.load.validate_texts", lambda files: calls.append(files) or [])
     store.snapshot()
     assert calls == []
+
+
+def test_snapshot_version_follows_the_data_that_is_shown(data_dir: Path):
+    store = DataStore(data_dir)
+    first = store.snapshot().version
+    assert first
+    path = data_dir / paths.SOURCES
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = store.snapshot().version
+    assert second != first, "a good edit gives caches a new key"
+    path.write_text("broken", encoding="utf-8")
+    broken = store.snapshot()
+    assert broken.stale
+    assert broken.version == second, "the last good data keeps its key"
