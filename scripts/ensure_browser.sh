@@ -3,12 +3,13 @@
 # Never `playwright install`: it downloads a browser build, which this environment refuses.
 # Also installs a CJK font so Korean text renders in screenshots.
 set -euo pipefail
-has_font() { fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; }
+# grep without -q reads all input: with pipefail, -q would make fc-list die of SIGPIPE and fail the test.
+has_font() { fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; }
 if { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } && has_font; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-  echo "==> installing Debian's chromium for the browser tests"
+  echo "==> installing Debian's chromium and a CJK font for the browser tests"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
