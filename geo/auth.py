@@ -17,6 +17,10 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from geo.i18n import Strings, strings
 
 SECRET_KEY = "maintainer_password"
 PASSWORD_ENV = "ESCAPE_ROUTE_EDITOR_PASSWORD"
@@ -92,16 +96,32 @@ class Throttle:
             self._next_allowed = 0.0
 
 
-def attempt(given: str, configured: str | None, throttle: Throttle) -> tuple[str | None, str]:
-    """One sign-in attempt: (token or None, message for the person signing in)."""
+Outcome = Literal["off", "throttled", "signed_in", "wrong"]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What one sign-in attempt came to. The page words it in the viewer's language (``message``)."""
+
+    token: str | None
+    outcome: Outcome
+    #: Seconds until the next attempt is allowed: still to wait (throttled) or imposed by this failure.
+    wait_s: float = 0.0
+
+    def message(self, s: Strings | None = None) -> str:
+        s = s or strings()
+        key = "wrong_wait" if self.outcome == "wrong" and self.wait_s else self.outcome
+        return s(f"editor.attempt_{key}", seconds=f"{self.wait_s:.0f}")
+
+
+def attempt(given: str, configured: str | None, throttle: Throttle) -> Attempt:
+    """One sign-in attempt. Neither the result nor its message ever contains the password."""
     if configured is None:
-        return None, "Editing is off: no maintainer password is configured on this server."
+        return Attempt(None, "off")
     wait = throttle.wait_s()
     if wait > 0:
-        return None, f"Too many failed attempts. Try again in {wait:.0f} s."
+        return Attempt(None, "throttled", wait)
     if password_matches(given, configured):
         throttle.succeeded()
-        return session_token(configured), "Signed in."
-    delay = throttle.failed()
-    later = f" The next attempt is possible in {delay:.0f} s." if delay else ""
-    return None, "Wrong password." + later
+        return Attempt(session_token(configured), "signed_in")
+    return Attempt(None, "wrong", throttle.failed())

@@ -11,11 +11,12 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from geo.measure import GEOD
 
 ChangeKind = Literal["added", "removed", "changed"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,6 @@ class Change:
     fields: tuple[str, ...] = ()
     #: A sentence about the geometry, when it moved.
     geometry: str = ""
-
-    def as_row(self) -> dict[str, str]:
-        return {
-            "change": self.kind,
-            "id": self.id,
-            "fields": ", ".join(self.fields),
-            "geometry": self.geometry,
-        }
 
 
 def _features(raw: bytes | None) -> dict[str, dict] | None:

@@ -14,9 +14,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import auth, paths
+from geo.diff import CHANGE_KINDS
 from geo.findings import Severity
 from geo.mapview import build_map, highlight_layer, sketch_map
-from geo.save import SaveRefused, content_hash, list_backups, save_file
+from geo.save import ConflictError, SaveRefused, content_hash, list_backups, save_file
 from geo.schema import COUNTRY_NAMES, SegmentProperties
 from geo.text import md
 from geo.upload import (
@@ -37,6 +38,7 @@ from pages._shared import (
     maintainer_password,
     sign_in_throttle,
     snapshot,
+    tr,
 )
 
 framed_by_app()
@@ -47,15 +49,12 @@ STAGED_FROM = "editor_staged_from"
 FLASH = "editor_flash"
 UPLOAD_GEN = "editor_upload_gen"
 
-st.title("Edit the data")
+s = tr()
+st.title(md(s("editor.title")))
 configured = maintainer_password()
 
 if configured is None:
-    st.info(
-        "**Editing is off on this server.** No maintainer password is configured. "
-        "To turn it on, set `maintainer_password` in `.streamlit/secrets.toml` or the "
-        f"`{auth.PASSWORD_ENV}` environment variable, then reload (see the README)."
-    )
+    st.info(md(s("editor.off", env=auth.PASSWORD_ENV)))
     st.stop()
 
 
@@ -64,16 +63,16 @@ def signed_in() -> bool:
 
 
 if not signed_in():
-    st.write("This page is for the maintainers of the route data. Sign in to check and change it.")
+    st.markdown(md(s("editor.intro")))
     with st.form("sign_in", clear_on_submit=True):
-        given = st.text_input("Maintainer password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        given = st.text_input(s("editor.password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(s("editor.sign_in"), type="primary")
     if submitted:
-        token, message = auth.attempt(given, configured, sign_in_throttle())
-        if token is None:
-            st.error(message)
+        result = auth.attempt(given, configured, sign_in_throttle())
+        if result.token is None:
+            st.error(md(result.message(s)))
         else:
-            st.session_state[TOKEN] = token
+            st.session_state[TOKEN] = result.token
             st.rerun()
     st.stop()
 
@@ -92,20 +91,33 @@ def clear_staged() -> None:
     st.session_state[UPLOAD_GEN] = st.session_state.get(UPLOAD_GEN, 0) + 1
 
 
+def show_findings(text: str) -> None:
+    """Findings as the command line prints them: the same words a maintainer can grep for."""
+    st.code(text, language=None, wrap_lines=True)
+    if s.lang != "en":
+        st.caption(md(s("editor.findings_in_english")))
+
+
 def on_save() -> None:
     staged: Staged | None = st.session_state.get(STAGED)
     if not signed_in():
-        flash("error", "You are not signed in; nothing was written.")
+        flash("error", s("editor.not_signed_in"))
         return
     if staged is None:
         return
     try:
         saved = save_file(directory, staged.name, staged.data, base_version=staged.base_version)
-    except SaveRefused as exc:
-        flash("error", str(exc), findings_text(exc.findings))
+    except ConflictError:
+        flash("error", s("editor.conflict", name=staged.name))
         return
-    backup = f" The previous version is kept as `{saved.backup.name}`." if saved.backup else ""
-    flash("success", f"Saved {staged.name}. Viewers see it on their next interaction.{backup}")
+    except SaveRefused as exc:
+        reason = s("editor.save_errors", name=staged.name) if exc.findings else str(exc)
+        flash("error", reason, findings_text(exc.findings))
+        return
+    text = s("editor.saved", name=staged.name)
+    if saved.backup:
+        text += " " + s("editor.backup_kept", backup=saved.backup.name)
+    flash("success", text)
     clear_staged()
 
 
@@ -114,15 +126,15 @@ def on_sign_out() -> None:
     clear_staged()
 
 
-st.button("Sign out", on_click=on_sign_out)
+st.button(s("editor.sign_out"), on_click=on_sign_out)
 if message := st.session_state.pop(FLASH, None):
     kind, text, details = message
-    (st.success if kind == "success" else st.error)(text)
+    (st.success if kind == "success" else st.error)(md(text))
     if details:
-        st.code(details, language=None, wrap_lines=True)
+        show_findings(details)
 
 # ---------------------------------------------------------------------------- 1. state of the files
-st.header("Data files")
+st.header(md(s("editor.files_header")))
 snap = snapshot()
 files = {name: directory / name for name in paths.DATA_FILES}
 rows = []
@@ -130,29 +142,30 @@ for name, path in files.items():
     found = [f for f in snap.findings if f.file == name]
     errors = sum(f.severity is Severity.ERROR for f in found)
     exists = path.is_file()
+    state = "missing" if not exists else ("errors" if errors else "ok")
     rows.append(
         {
-            "file": name,
-            "state": "missing" if not exists else ("errors" if errors else "ok"),
-            "errors": errors,
-            "warnings": len(found) - errors,
-            "size (KiB)": round(path.stat().st_size / 1024, 1) if exists else None,
-            "modified": datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            s("editor.col_file"): name,
+            s("editor.col_state"): s(f"editor.state_{state}"),
+            s("editor.col_errors"): errors,
+            s("editor.col_warnings"): len(found) - errors,
+            s("editor.col_size"): round(path.stat().st_size / 1024, 1) if exists else None,
+            s("editor.col_modified"): datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             if exists
             else "",
-            "backups": len(list_backups(directory, name)),
+            s("editor.col_backups"): len(list_backups(directory, name)),
         }
     )
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 if snap.findings:
-    st.caption("The same findings as `python -m geo validate`:")
-    st.code(findings_text(snap.findings), language=None, wrap_lines=True)
+    st.caption(md(s("editor.same_findings")))
+    show_findings(findings_text(snap.findings))
 else:
-    st.success("All data files pass validation.")
+    st.success(md(s("editor.all_pass")))
 if snap.stale:
-    st.warning("Viewers are seeing the last good version until the errors above are fixed.")
+    st.warning(md(s("editor.viewers_stale")))
 
-with st.expander("Download a data file"):
+with st.expander(s("editor.download")):
     columns = st.columns(3)
     for i, (name, path) in enumerate(p for p in files.items() if p[1].is_file()):
         columns[i % 3].download_button(
@@ -165,12 +178,12 @@ with st.expander("Download a data file"):
         )
 
 # ---------------------------------------------------------------------------- 2. stage a change
-st.header("Change a file")
-upload_tab, sketch_tab = st.tabs(["Upload a replacement", "Sketch a segment"])
+st.header(md(s("editor.change_header")))
+upload_tab, sketch_tab = st.tabs([s("editor.upload_tab"), s("editor.sketch_tab")])
 
 with upload_tab:
     upload = st.file_uploader(
-        f"A GeoJSON or CSV file to replace one of the data files (at most {SIZE_LIMIT_TEXT})",
+        s("editor.upload_label", limit=SIZE_LIMIT_TEXT),
         type=sorted({s.lstrip(".") for kinds in SUFFIXES.values() for s in kinds}),
         max_upload_size=MAX_FILE_BYTES // 2**20,
         key=f"upload_{st.session_state.get(UPLOAD_GEN, 0)}",
@@ -178,10 +191,10 @@ with upload_tab:
     if upload is not None:
         guess = guess_target(upload.name)
         target = st.selectbox(
-            "It replaces",
+            s("editor.replaces"),
             paths.DATA_FILES,
             index=paths.DATA_FILES.index(guess) if guess else None,
-            placeholder="Choose the data file this upload replaces",
+            placeholder=s("editor.replaces_placeholder"),
         )
         source = (upload.file_id, target)
         if target and st.session_state.get(STAGED_FROM) != source:
@@ -189,14 +202,10 @@ with upload_tab:
             st.session_state[STAGED_FROM] = source
 
 with sketch_tab:
-    st.write(
-        "Draw a line with the line tool (left of the map), finish it, fill in the details, and add it "
-        "to the preview. An id that already exists replaces that segment. Coordinates are rounded to "
-        "2 decimals (about 1 km): sketch at region or city level only."
-    )
+    st.markdown(md(s("editor.sketch_help")))
     current = snap.dataset
     if current is None:
-        st.warning("The sketch tool needs data that passes validation.")
+        st.warning(md(s("editor.sketch_needs_data")))
     else:
         drawn = st_folium(
             sketch_map(current),
@@ -213,19 +222,29 @@ with sketch_tab:
         with st.form("sketch"):
             left, right = st.columns(2)
             props = {
-                "id": left.text_input("Id (lower-case-with-hyphens)"),
-                "order": right.number_input("Order", min_value=1, value=len(current.route) + 1, step=1),
-                "country": left.selectbox("Country", COUNTRY_NAMES, index=1),
-                "kind": right.selectbox("Kind", SegmentProperties.model_fields["kind"].annotation.__args__),
-                "mode": left.selectbox("Mode", SegmentProperties.model_fields["mode"].annotation.__args__),
-                "sources": right.multiselect("Sources", list(current.sources["id"])),
-                "title": st.text_input("Title"),
-                "summary": st.text_area("Summary (what the sources say about this leg)"),
+                "id": left.text_input(s("editor.field_id")),
+                "order": right.number_input(
+                    s("editor.field_order"), min_value=1, value=len(current.route) + 1, step=1
+                ),
+                "country": left.selectbox(
+                    s("editor.field_country"), COUNTRY_NAMES, index=1, format_func=s.country
+                ),
+                "kind": right.selectbox(
+                    s("editor.field_kind"), SegmentProperties.model_fields["kind"].annotation.__args__
+                ),
+                "mode": left.selectbox(
+                    s("editor.field_mode"),
+                    SegmentProperties.model_fields["mode"].annotation.__args__,
+                    format_func=s.mode,
+                ),
+                "sources": right.multiselect(s("editor.field_sources"), list(current.sources["id"])),
+                "title": st.text_input(s("editor.field_title")),
+                "summary": st.text_area(s("editor.field_summary")),
                 "illustrative": True,
             }
-            add = st.form_submit_button("Add to preview", disabled=not lines)
+            add = st.form_submit_button(s("editor.add_to_preview"), disabled=not lines)
         if not lines:
-            st.caption("Draw a line on the map first.")
+            st.caption(md(s("editor.draw_first")))
         elif add:
             staged_now: Staged | None = st.session_state.get(STAGED)
             on_disk = files[SKETCH_TARGET].read_bytes()
@@ -234,7 +253,7 @@ with sketch_tab:
                 feature = sketched_segment(lines[-1]["geometry"], {**props, "order": int(props["order"])})
                 route = with_segment(building_on.data if building_on else on_disk, feature)
             except ValueError as exc:
-                st.error(f"Cannot add this sketch: {exc}")
+                st.error(md(s("editor.cannot_add", reason=exc)))
             else:
                 st.session_state[STAGED] = stage(
                     directory,
@@ -248,28 +267,43 @@ with sketch_tab:
 # ---------------------------------------------------------------------------- 3. review and save
 staged: Staged | None = st.session_state.get(STAGED)
 if staged is not None:
-    origin = "a sketch" if staged.origin == "sketch" else f"the upload {staged.origin!r}"
-    st.header(f"Review: {staged.name}, from {md(origin)}")
+    review = (
+        s("editor.review_sketch", name=staged.name)
+        if staged.origin == "sketch"
+        else s("editor.review_upload", name=staged.name, origin=repr(staged.origin))
+    )
+    st.header(md(review))
     if staged.findings:
         (st.error if not staged.ok else st.warning)(
-            "This change has errors and cannot be saved:"
-            if not staged.ok
-            else "Warnings (saving is allowed):"
+            md(s("editor.has_errors") if not staged.ok else s("editor.warnings_only"))
         )
-        st.code(findings_text(staged.findings), language=None, wrap_lines=True)
+        show_findings(findings_text(staged.findings))
     if staged.changes is not None:
         if staged.changes:
-            counts = pd.Series([c.kind for c in staged.changes]).value_counts()
-            st.write(", ".join(f"{n} {kind}" for kind, n in counts.items()))
-            st.dataframe(pd.DataFrame([c.as_row() for c in staged.changes]), hide_index=True, width="stretch")
+            kinds = [c.kind for c in staged.changes]
+            counts = [s(f"editor.count_{k}", n=kinds.count(k)) for k in CHANGE_KINDS if k in kinds]
+            st.markdown(md(", ".join(counts)))
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        s("editor.col_change"): s(f"editor.kind_{c.kind}"),
+                        s("editor.col_id"): c.id,
+                        s("editor.col_fields"): ", ".join(c.fields),
+                        s("editor.col_geometry"): c.geometry,
+                    }
+                    for c in staged.changes
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         else:
-            st.info("The upload is identical to the file on disk, record by record.")
+            st.info(md(s("editor.identical")))
     preview = staged.preview(directory)
     if preview is not None and snap.dataset is not None and staged.name in (paths.ROUTE, paths.PLACES):
         touched = [c.id for c in staged.changes or [] if c.kind != "removed"]
         before, after = st.columns(2)
         with before:
-            st.subheader("Now")
+            st.subheader(md(s("editor.now")))
             st_folium(
                 build_map(snap.dataset),
                 key="preview_before",
@@ -278,7 +312,7 @@ if staged is not None:
                 returned_objects=[],
             )
         with after:
-            st.subheader("After saving (changes highlighted)")
+            st.subheader(md(s("editor.after")))
             st_folium(
                 build_map(preview),
                 key="preview_after",
@@ -289,13 +323,11 @@ if staged is not None:
             )
     save_col, discard_col = st.columns([1, 4])
     save_col.button(
-        "Save",
+        s("editor.save"),
         type="primary",
         on_click=on_save,
         disabled=not staged.ok,
-        help="Writes the file atomically and keeps a backup of the current version."
-        if staged.ok
-        else "Fix the errors first.",
+        help=s("editor.save_help") if staged.ok else s("editor.fix_first"),
         icon=":material/save:",
     )
-    discard_col.button("Discard this change", on_click=clear_staged)
+    discard_col.button(s("editor.discard"), on_click=clear_staged)

@@ -10,6 +10,7 @@ import pytest
 
 from geo import auth, paths
 from geo.diff import diff_file
+from geo.i18n import strings
 from geo.save import ConflictError, SaveRefused, content_hash, list_backups, save_file
 from geo.upload import (
     dump_collection,
@@ -75,21 +76,22 @@ def test_repeated_failures_slow_down_and_success_resets():
     clock = FakeClock()
     throttle = auth.Throttle(clock)
     for _ in range(auth.FREE_ATTEMPTS):
-        token, message = auth.attempt("guess", "right", throttle)
-        assert token is None
-        assert message == "Wrong password."
-    token, message = auth.attempt("guess", "right", throttle)
-    assert "next attempt is possible in 1 s" in message
+        result = auth.attempt("guess", "right", throttle)
+        assert result.token is None
+        assert result.message() == "Wrong password."
+    result = auth.attempt("guess", "right", throttle)
+    assert "next attempt is possible in 1 s" in result.message()
     # Even the right password waits out the delay.
-    token, message = auth.attempt("right", "right", throttle)
-    assert token is None
-    assert message.startswith("Too many failed attempts")
+    result = auth.attempt("right", "right", throttle)
+    assert result.token is None
+    assert result.message().startswith("Too many failed attempts")
     clock.now += 1
     auth.attempt("guess", "right", throttle)
     assert throttle.wait_s() == 2
     clock.now += 2
-    token, message = auth.attempt("right", "right", throttle)
-    assert token is not None
+    result = auth.attempt("right", "right", throttle)
+    assert result.token is not None
+    assert result.outcome == "signed_in"
     assert throttle.failures == 0
 
 
@@ -105,9 +107,12 @@ def test_delay_is_capped():
 def test_messages_never_contain_the_password():
     throttle = auth.Throttle()
     for given in ("hunter2", "sesame"):
-        _token, message = auth.attempt(given, "sesame", throttle)
-        assert "hunter2" not in message
-        assert "sesame" not in message
+        result = auth.attempt(given, "sesame", throttle)
+        for lang in ("en", "ko"):
+            shown = result.message(strings(lang))
+            assert "hunter2" not in shown
+            assert "sesame" not in shown
+        assert "sesame" not in str(result.token)
 
 
 # ------------------------------------------------------------------ saving

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import auth, paths
+from geo.i18n import strings
 from geo.save import list_backups
 from geo.text import md
 from geo.upload import dump_collection, stage
@@ -18,6 +19,7 @@ from tests.conftest import feature
 APP = str(paths.PROJECT_DIR / "app.py")
 PASSWORD = "correct horse battery staple"
 ROUTE = paths.ROUTE
+EN = strings("en")
 
 
 @pytest.fixture
@@ -91,7 +93,7 @@ def test_forged_session_cannot_save(make_app, data_dir: Path):
 
 def test_wrong_password_is_refused_and_never_echoed(make_app):
     app = sign_in(make_app(), "not it")
-    assert app.error[0].value == "Wrong password."
+    assert app.error[0].value == md(EN("editor.attempt_wrong"))
     assert write_controls(app) == []
     assert "not it" not in everything_shown(app)
 
@@ -99,7 +101,7 @@ def test_wrong_password_is_refused_and_never_echoed(make_app):
 def test_signed_in_upload_review_and_save(make_app, data_dir: Path):
     app = sign_in(make_app())
     assert not app.exception
-    assert "All data files pass validation." in everything_shown(app)
+    assert md(EN("editor.all_pass")) in everything_shown(app)
     assert len(app.download_button) == len(paths.DATA_FILES)
     new = changed_route(data_dir, "Retitled by a maintainer")
     app.file_uploader[0].set_value(("route.geojson", new, "application/geo+json")).run()
@@ -111,7 +113,7 @@ def test_signed_in_upload_review_and_save(make_app, data_dir: Path):
     save = next(b for b in app.button if b.label == "Save")
     assert not save.disabled
     save.click().run()
-    assert "Saved route.geojson" in app.success[0].value
+    assert md(EN("editor.saved", name=ROUTE)) in app.success[0].value
     assert (data_dir / ROUTE).read_bytes() == new
     assert len(list_backups(data_dir, ROUTE)) == 1
     assert write_controls(app) == ["file_uploader"], "the review is cleared after saving"
@@ -126,7 +128,7 @@ def test_upload_with_errors_cannot_be_saved(make_app, data_dir: Path):
     before = (data_dir / ROUTE).read_bytes()
     app = sign_in(make_app())
     app.file_uploader[0].set_value(("route.geojson", b"{oops", "application/geo+json")).run()
-    assert "This change has errors and cannot be saved:" in app.error[0].value
+    assert md(EN("editor.has_errors")) in app.error[0].value
     assert "not valid JSON" in app.code[-1].value
     assert next(b for b in app.button if b.label == "Save").disabled
     assert (data_dir / ROUTE).read_bytes() == before
@@ -150,7 +152,7 @@ def test_conflicting_save_is_refused_on_the_page(make_app, data_dir: Path):
     theirs = changed_route(data_dir, "Theirs")
     (data_dir / ROUTE).write_bytes(theirs)
     next(b for b in app.button if b.label == "Save").click().run()
-    assert "changed on disk since you loaded it" in app.error[0].value
+    assert md(EN("editor.conflict", name=ROUTE)) == app.error[0].value
     assert (data_dir / ROUTE).read_bytes() == theirs
 
 
@@ -160,3 +162,32 @@ def test_editor_opens_when_no_data_ever_passed(make_app, data_dir: Path):
     assert not app.exception
     assert "not valid JSON" in app.code[0].value
     assert app.file_uploader, "the maintainer can upload a fix"
+
+
+def test_korean_editor_signs_in_reviews_and_saves(make_app, data_dir: Path):
+    ko = strings("ko")
+    app = make_app()
+    app.query_params["lang"] = "ko"
+    app.run()
+    assert app.title[0].value == md(ko("editor.title"))
+    assert [t.label for t in app.text_input] == [ko("editor.password")]
+    app.text_input[0].input("not it")
+    app.button[0].click().run()
+    assert app.error[0].value == md(ko("editor.attempt_wrong"))
+    sign_in(app)
+    assert md(ko("editor.all_pass")) in everything_shown(app)
+    new = changed_route(data_dir, "Retitled in Korean")
+    app.file_uploader[0].set_value(("route.geojson", new, "application/geo+json")).run()
+    assert not app.exception
+    review = app.dataframe[-1].value
+    assert review.to_dict("records") == [
+        {
+            ko("editor.col_change"): ko("editor.kind_changed"),
+            ko("editor.col_id"): "laos-jungle",
+            ko("editor.col_fields"): "title",
+            ko("editor.col_geometry"): "",
+        }
+    ]
+    next(b for b in app.button if b.label == ko("editor.save")).click().run()
+    assert md(ko("editor.saved", name=ROUTE)) in app.success[0].value
+    assert (data_dir / ROUTE).read_bytes() == new

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo import auth, paths
+from geo.i18n import strings
 from geo.upload import dump_collection
 from tests.browser.conftest import screenshot, start_app, stop_app
 from tests.conftest import feature
@@ -103,3 +104,19 @@ def test_sketch_a_segment_and_add_it_to_the_preview(offline_page, editor_server,
     page.wait_for_timeout(1000)
     screenshot(page, "editor-sketch", whole_page=True)
     assert page.watch.external == []
+
+
+def test_korean_editor_in_the_browser(offline_page, editor_server):
+    """The whole editor follows ?lang=ko; findings stay in English, and the page says so."""
+    ko = strings("ko")
+    page = offline_page
+    page.goto(f"{editor_server.url}/editor?lang=ko", wait_until="domcontentloaded")
+    page.get_by_label(ko("editor.password")).fill(PASSWORD)
+    page.get_by_role("button", name=ko("editor.sign_in")).click()
+    expect(page.get_by_role("heading", name=ko("editor.files_header"))).to_be_visible(timeout=15_000)
+    expect(page.get_by_text(ko("editor.all_pass"))).to_be_visible()
+    expect(page.get_by_role("tab", name=ko("editor.sketch_tab"))).to_be_visible()
+    page.wait_for_timeout(800)
+    screenshot(page, "editor-ko", whole_page=True)
+    assert page.watch.external == []
+    assert page.watch.console_errors == []
