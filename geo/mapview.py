@@ -20,6 +20,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from folium.plugins import Draw
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 from pyproj import Transformer
 
 from geo.assets import STREAMLIT, AssetLinks, localize
@@ -378,23 +379,76 @@ def map_css(theme: MapTheme) -> str:
 DRAW_TOLERANCE = 0.02
 
 
-def _countries_layer(dataset: Dataset, theme: MapTheme, s: Strings) -> folium.GeoJson:
-    outlines = dataset.countries[["name", "role", "geometry"]].copy()
-    outlines["geometry"] = outlines.geometry.simplify(DRAW_TOLERANCE).set_precision(DRAW_TOLERANCE / 2)
-    data = json.loads(outlines.to_json())
-    return folium.GeoJson(
-        data,
-        name=s("map.countries_layer"),
-        style_function=lambda f: {
-            "fillColor": theme.land.get(f["properties"]["role"], theme.land["context"]),
-            "fillOpacity": 1,
-            "color": theme.border.get(f["properties"]["role"], theme.border["context"]),
-            "weight": 1.2 if f["properties"]["role"] != "context" else 0.8,
-            "interactive": False,
-            "className": f"country-outline country-{f['properties']['role']}",
-        },
-        control=False,
+class OutlineLayer(folium.map.Layer):
+    """Polygons that never change and take no clicks (the offline basemap), serialized once.
+
+    ``folium.GeoJson`` keeps its data as nested lists, then style-maps and
+    serializes it on every render, and the map is rendered on every rerun. The
+    outlines are most of the map's bytes, so they are turned into (script-safe)
+    JSON here, once, with each feature's Leaflet style in its properties. The map
+    is also copied on every rerun (``pages._shared.fresh_map``): a string copies
+    for free, 40,000 coordinate lists do not.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.json }}, {
+            interactive: false,
+            style: function(feature) { return feature.properties.style; }
+        });
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+        """
     )
+
+    def __init__(self, collection: dict, *, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "OutlineLayer"
+        self.json = htmlsafe_json_dumps(collection, dumps=json.dumps, separators=(",", ":"))
+
+    def render(self, **kwargs) -> None:
+        """Put the script in the figure as it is.
+
+        branca wraps every rendered script in a new Jinja template, which here
+        would mean compiling ~60 KB of JSON as a template on every render.
+        """
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(Verbatim(script), name=self.get_name())
+
+
+class Verbatim(Element):
+    """Text placed in a figure without passing through Jinja again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def outline_style(role: str, theme: MapTheme) -> dict:
+    """Route countries and Korea stand out from the neighbours drawn only for context."""
+    return {
+        "fillColor": theme.land.get(role, theme.land["context"]),
+        "fillOpacity": 1,
+        "color": theme.border.get(role, theme.border["context"]),
+        "weight": 1.2 if role != "context" else 0.8,
+        "className": f"country-outline country-{role}",
+    }
+
+
+def _countries_layer(dataset: Dataset, theme: MapTheme, s: Strings) -> OutlineLayer:
+    outlines = dataset.countries[["name", "role", "geometry"]].copy()
+    # Neighbours come from a coarser scale and overlap the route countries at the borders:
+    # draw them first, so a route country is never painted over by a neighbour.
+    outlines = outlines.sort_values("role", key=lambda role: role != "context", kind="stable")
+    outlines["geometry"] = outlines.geometry.simplify(DRAW_TOLERANCE).set_precision(DRAW_TOLERANCE / 2)
+    collection = json.loads(outlines.to_json(drop_id=True))
+    for feature in collection["features"]:
+        feature["properties"]["style"] = outline_style(feature["properties"]["role"], theme)
+    return OutlineLayer(collection, name=s("map.countries_layer"))
 
 
 def _country_labels(dataset: Dataset, s: Strings) -> MarkerLayer:

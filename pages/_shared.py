@@ -7,10 +7,12 @@ import os
 import runpy
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import folium
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit_folium import st_folium
 
 from geo import auth, i18n, paths
 from geo.charts import cost_timeline
@@ -130,6 +132,17 @@ def fresh_map(name: str, build: Callable[[], folium.Map]) -> folium.Map:
     Copying the untouched original takes a few ms; building it took ~40.
     """
     return copy.deepcopy(_pristine_map(name, view_version(), build))
+
+
+def show_map(the_map: folium.Map, **kwargs: Any) -> dict | None:
+    """``st_folium`` for a map that nobody has rendered yet: every map here is new or a fresh copy.
+
+    By default st_folium renders the whole figure and then the map once more;
+    for an unrendered map the second render alone gives the same component
+    arguments (``tests/test_mapview.py`` checks this), and rendering is most of
+    what a rerun costs, so ``render=False`` halves it.
+    """
+    return st_folium(the_map, render=False, **kwargs)
 
 
 def language_switch() -> None:

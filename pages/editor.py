@@ -11,7 +11,6 @@ from datetime import datetime
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import auth, paths
 from geo.diff import CHANGE_KINDS
@@ -36,6 +35,7 @@ from pages._shared import (
     findings_text,
     framed_by_app,
     maintainer_password,
+    show_map,
     sign_in_throttle,
     snapshot,
     tr,
@@ -207,7 +207,7 @@ with sketch_tab:
     if current is None:
         st.warning(md(s("editor.sketch_needs_data")))
     else:
-        drawn = st_folium(
+        drawn = show_map(
             sketch_map(current),
             key="sketch_map",
             height=460,
@@ -304,7 +304,7 @@ if staged is not None:
         before, after = st.columns(2)
         with before:
             st.subheader(md(s("editor.now")))
-            st_folium(
+            show_map(
                 build_map(snap.dataset),
                 key="preview_before",
                 height=380,
@@ -313,7 +313,7 @@ if staged is not None:
             )
         with after:
             st.subheader(md(s("editor.after")))
-            st_folium(
+            show_map(
                 build_map(preview),
                 key="preview_after",
                 height=380,

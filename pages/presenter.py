@@ -11,13 +11,12 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import paths
 from geo.mapview import PROJECTOR, build_map, fit_view, selection_layer
 from geo.text import esc, md
 from geo.tour import chapter_number, chapters
-from pages._shared import dataset, framed_by_app, fresh_map, tr
+from pages._shared import dataset, framed_by_app, fresh_map, show_map, tr
 
 framed_by_app()
 
@@ -63,7 +62,7 @@ the_map = fresh_map(
     "presenter",
     lambda: build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
 )
-st_folium(
+show_map(
     the_map,
     key="presenter_map",
     height=MAP_HEIGHT,

@@ -9,7 +9,6 @@ resets the view and moving the map never reruns the app.
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.mapview import build_map, selection_layer
 from geo.story import (
@@ -22,7 +21,7 @@ from geo.story import (
     route_table,
 )
 from geo.text import md
-from pages._shared import chart_spec, dataset, framed_by_app, fresh_map, tr
+from pages._shared import chart_spec, dataset, framed_by_app, fresh_map, show_map, tr
 
 framed_by_app()
 
@@ -86,7 +85,7 @@ def map_and_story() -> None:
     map_col, side = st.columns([3, 2], gap="medium")
     with map_col:
         the_map = fresh_map("route", lambda: build_map(data, s=s))
-        st_folium(
+        show_map(
             the_map,
             key=MAP_KEY,
             height=560,
