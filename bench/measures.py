@@ -74,7 +74,32 @@ def _apptest_median(script: str, repeats: int, setup=None) -> float:
     return median_s(app.run, repeats)
 
 
+class _Stopwatch:
+    """Adds up the time spent inside one function while it is swapped in."""
+
+    def __init__(self, module, name: str) -> None:
+        self.module, self.name, self.total, self.calls = module, name, 0.0, 0
+        self.original = getattr(module, name)
+
+    def __enter__(self) -> _Stopwatch:
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.total += time.perf_counter() - start
+                self.calls += 1
+
+        setattr(self.module, self.name, timed)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        setattr(self.module, self.name, self.original)
+
+
 def rerun(quick: bool = False) -> Section:
+    import pages._shared
+
     repeats = 10 if quick else 30
     os.environ.setdefault("PYTHONPATH", str(paths.PROJECT_DIR))
     section = Section(
@@ -82,7 +107,11 @@ def rerun(quick: bool = False) -> Section:
     )
     base = _apptest_median(str(APPS / "one_line_map.py"), repeats)
     app = str(paths.PROJECT_DIR / "app.py")
-    route = _apptest_median(app, repeats)
+    # Every page draws its map through pages._shared.show_map, which calls st_folium.
+    with _Stopwatch(pages._shared, "st_folium") as in_map:
+        start = time.perf_counter()
+        route = _apptest_median(app, repeats)
+        whole = time.perf_counter() - start
     selected = _apptest_median(app, repeats, lambda a: a.query_params.__setitem__("segment", "laos-jungle"))
     korean = _apptest_median(app, repeats, lambda a: a.query_params.__setitem__("lang", "ko"))
     section.rows += [
@@ -91,7 +120,12 @@ def rerun(quick: bool = False) -> Section:
         ["Route Map, a leg selected", ms(selected), ratio(selected, base), "≤ 1.5×"],
         ["Route Map, Korean", ms(korean), ratio(korean, base), "≤ 1.5×"],
     ]
-    section.notes.append(f"Median of {repeats} reruns after one warm-up run, in one process.")
+    section.notes.append(
+        f"Median of {repeats} reruns after one warm-up run, in one process. What dominates: drawing the "
+        f"map (`st_folium`, rendering its folium elements) took {in_map.total / whole:.0%} of the Route "
+        "Map's runs; the rest is the page's other elements (metrics, chart, quotes, tables) and "
+        "Streamlit's own work per run."
+    )
     return section
 
 
