@@ -12,6 +12,7 @@ import io
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -55,11 +56,16 @@ class Dataset:
 
     def source_label(self, source_id: str) -> str:
         """``CBN News, "Title" (Author, 2023-10)``: how a source is cited next to a quote."""
-        if source_id not in self.sources.index:
-            return source_id
-        s = self.sources.loc[source_id]
-        extra = ", ".join(p for p in (s["author"], s["date"]) if p)
-        return f'{s["outlet"]}, "{s["title"]}"' + (f" ({extra})" if extra else "")
+        return self._source_labels.get(source_id, source_id)
+
+    @cached_property
+    def _source_labels(self) -> dict[str, str]:
+        """Built once per dataset: a page cites sources dozens of times per run."""
+        labels = {}
+        for s in self.sources.to_dict("records"):
+            extra = ", ".join(p for p in (s["author"], s["date"]) if p)
+            labels[s["id"]] = f'{s["outlet"]}, "{s["title"]}"' + (f" ({extra})" if extra else "")
+        return labels
 
 
 def _source(data: Path | bytes) -> Path | io.BytesIO:
