@@ -78,7 +78,7 @@ class _Stopwatch:
     """Adds up the time spent inside one function while it is swapped in."""
 
     def __init__(self, module, name: str) -> None:
-        self.module, self.name, self.total, self.calls = module, name, 0.0, 0
+        self.module, self.name, self.total = module, name, 0.0
         self.original = getattr(module, name)
 
     def __enter__(self) -> _Stopwatch:
@@ -88,7 +88,6 @@ class _Stopwatch:
                 return self.original(*args, **kwargs)
             finally:
                 self.total += time.perf_counter() - start
-                self.calls += 1
 
         setattr(self.module, self.name, timed)
         return self

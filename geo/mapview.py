@@ -379,6 +379,17 @@ def map_css(theme: MapTheme) -> str:
 DRAW_TOLERANCE = 0.02
 
 
+class Verbatim(Element):
+    """Text placed in a figure without passing through Jinja again."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
 class OutlineLayer(folium.map.Layer):
     """Polygons that never change and take no clicks (the offline basemap), serialized once.
 
@@ -415,17 +426,6 @@ class OutlineLayer(folium.map.Layer):
         """
         script = self._template.module.script(self, kwargs)
         self.get_root().script.add_child(Verbatim(script), name=self.get_name())
-
-
-class Verbatim(Element):
-    """Text placed in a figure without passing through Jinja again."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
 
 
 def outline_style(role: str, theme: MapTheme) -> dict:
