@@ -15,13 +15,8 @@ from geo.assets import VENDORED
 from geo.load import load_dataset, load_files
 from geo.upload import dump_collection
 from geo.validate import read_files, validate_texts
-from tests.browser.conftest import (
-    CHROMIUM_ARGS,
-    find_chromium,
-    offline_context,
-    start_app,
-    stop_app,
-)
+from harness.browser import CHROMIUM_ARGS, find_chromium, offline_context
+from harness.server import start_app, stop_app
 
 APPS = Path(__file__).parent / "apps"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'

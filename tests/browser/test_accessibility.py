@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, PROJECT, screenshot
+from harness.browser import screenshot
+from harness.server import ARTIFACTS, PROJECT
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from geo import auth, paths
 from geo.i18n import strings
 from geo.upload import dump_collection
-from tests.browser.conftest import screenshot, start_app, stop_app
+from harness.browser import screenshot
+from harness.server import start_app, stop_app
 from tests.conftest import feature
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from geo.export import write_pack
 from geo.load import load_dataset
 from geo.tour import chapters
-from tests.browser.conftest import offline_context, screenshot, watch_console
+from harness.browser import offline_context, screenshot, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.load import load_dataset
-from tests.browser.conftest import screenshot
+from harness.browser import screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_link_opens_the_selected_segment(offline_page, app_server, data):
 
 
 def test_phone_width_layout(browser, app_server):
-    from tests.browser.conftest import offline_context
+    from harness.browser import offline_context
 
     context, watch = offline_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()

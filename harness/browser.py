@@ -1,0 +1,94 @@
+"""Debian's Chromium through Playwright, with every request that is not to this machine aborted.
+
+Never ``playwright install``: it downloads a browser, which this environment
+(and CI) cannot do. A page that draws with these contexts has proved it draws
+offline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from harness.server import ARTIFACTS
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+#: streamlit-folium's component iframe: every map in the app is drawn inside one.
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Streamlit's frontend probes ``<page path>/_stcore/health`` and ``host-config`` to find
+#: its base path when a page is opened by its own URL; those 404s are expected.
+STREAMLIT_PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+@dataclass
+class Watch:
+    """What a page tried to fetch from elsewhere, and what it logged as errors."""
+
+    external: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def offline_context(browser, **kwargs):
+    """A browser context where only this machine answers; returns (context, watch)."""
+    watch = Watch()
+    context = browser.new_context(**kwargs)
+
+    def gate(route) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if url.startswith(("data:", "blob:", "about:", "file:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            watch.external.append(url)
+            route.abort()
+
+    context.route("**/*", gate)
+    return context, watch
+
+
+def watch_console(page, watch: Watch) -> None:
+    def on_console(msg) -> None:
+        url = (msg.location or {}).get("url", "")
+        if msg.type == "error" and not url.endswith(STREAMLIT_PROBES):
+            watch.console_errors.append(f"{msg.text} ({url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: watch.console_errors.append(str(exc)))
+
+
+def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
+    """Save a PNG for the test log. ``whole_page``: Streamlit scrolls inside its own
+    container, so grow the viewport to the content's height for the shot, then restore it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size
+    if whole_page and size:
+        height = page.evaluate(
+            "Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll("
+            "'[data-testid=stMain], [data-testid=stAppScrollToBottomContainer]')].map(e => e.scrollHeight))"
+        )
+        page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+        page.wait_for_timeout(800)
+    page.screenshot(path=str(path))
+    if whole_page and size:
+        page.set_viewport_size(size)
+    return path
