@@ -1,6 +1,8 @@
-"""Escape Route Map: entry point and shared frame for every page.
+"""Escape Route Map: the entry point, router and frame of every page (``./run`` starts it).
 
-Run with ``./run`` (see README). Pages live in ``pages/``; all logic in ``geo/``.
+The pages are the ``render()`` functions of the modules in ``pages/``; this
+frame sets up the page, the navigation, the language, and checks that there is
+data to draw. All logic is in ``geo/``.
 """
 
 from __future__ import annotations
@@ -8,34 +10,31 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import paths
-from pages import _shared
+from geo.text import md_label
+from pages.ui import cache, feedback, nav, state
 
-s = _shared.tr()
-st.set_page_config(
-    page_title=s("app.page_title"),
-    page_icon="🗺️",
-    layout="wide",
-    initial_sidebar_state="collapsed",
-)
 
-PAGES = [
-    st.Page(
-        "pages/route_map.py", title=s("nav.route_map"), icon=":material/map:", default=True, url_path="route"
-    ),
-    st.Page(
-        "pages/presenter.py", title=s("nav.presenter"), icon=":material/slideshow:", url_path="presenter"
-    ),
-    st.Page("pages/sources.py", title=s("nav.sources"), icon=":material/menu_book:", url_path="sources"),
-    EDITOR := st.Page("pages/editor.py", title=s("nav.editor"), icon=":material/edit:", url_path="editor"),
-]
+def main() -> None:
+    tr = cache.translator()
+    st.set_page_config(
+        page_title=tr("app.page_title"),
+        page_icon="🗺️",
+        layout="wide",
+        initial_sidebar_state="collapsed",
+    )
+    app_pages = nav.pages(tr)
+    page = st.navigation(app_pages.listed(), position="top")
+    if page.url_path == app_pages.route_alias.url_path:
+        st.switch_page(app_pages.route, query_params=st.query_params.to_dict())
+    st.html(f"<style>{(paths.STATIC_DIR / 'app.css').read_text(encoding='utf-8')}</style>")
+    state.keep_language()
+    # The editor opens even when no data has ever passed: it is how maintainers fix that.
+    if cache.snapshot().dataset is None and page.url_path != app_pages.editor.url_path:
+        feedback.show_unavailable(tr)
+        st.stop()
+    state.language_switch(md_label(tr("app.language")))
+    page.run()
 
-page = st.navigation(PAGES, position="top")
-st.html(f"<style>{(paths.STATIC_DIR / 'app.css').read_text(encoding='utf-8')}</style>")
-snapshot = _shared.snapshot()
-# The editor must open even when no data has ever passed: it is how maintainers fix that.
-if snapshot.dataset is None and page.url_path != EDITOR.url_path:
-    _shared.show_data_errors(snapshot.findings)
-    st.stop()
-_shared.warn_if_stale(snapshot)
-_shared.language_switch()
-page.run()
+
+if __name__ == "__main__":
+    main()

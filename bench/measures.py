@@ -11,10 +11,13 @@ from pathlib import Path
 
 from bench.report import Section, median_s, ms, ratio
 from geo import paths
-from geo.assets import VENDORED
-from geo.load import load_dataset, load_files
-from geo.upload import dump_collection
-from geo.validate import read_files, validate_texts
+from geo.data import build_dataset, load_dataset
+from geo.data.parse import MAX_FILE_BYTES, MAX_POSITIONS, MAX_ROWS, Limits
+from geo.data.rules import COUNTRY_SAMPLES
+from geo.data.validation import read_files, validate_files
+from geo.edit.staging import dump_collection
+from geo.map.assets import VENDORED
+from geo.story.i18n import strings
 from harness.browser import CHROMIUM_ARGS, find_chromium, offline_context
 from harness.server import start_app, stop_app
 
@@ -69,31 +72,28 @@ def _apptest_median(script: str, repeats: int, setup=None) -> float:
     return median_s(app.run, repeats)
 
 
-class _Stopwatch:
-    """Adds up the time spent inside one function while it is swapped in."""
+def _map_step_s(repeats: int) -> float:
+    """What drawing the Route Map costs a run, measured on its own: the copy of the cached map and
+    ``st_folium`` (bare mode: same work, no browser), as ``pages.ui.folium_widget.show_map`` does it."""
+    import copy
 
-    def __init__(self, module, name: str) -> None:
-        self.module, self.name, self.total = module, name, 0.0
-        self.original = getattr(module, name)
+    from streamlit_folium import st_folium
 
-    def __enter__(self) -> _Stopwatch:
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return self.original(*args, **kwargs)
-            finally:
-                self.total += time.perf_counter() - start
+    from geo.map.build import build_map, selection_layer
 
-        setattr(self.module, self.name, timed)
-        return self
+    data, tr = load_dataset(), strings("en")
+    pristine = build_map(data, tr)
 
-    def __exit__(self, *exc) -> None:
-        setattr(self.module, self.name, self.original)
+    def step() -> None:
+        st_folium(
+            copy.deepcopy(pristine), render=False, key="m", feature_group_to_add=selection_layer(data, None)
+        )
+
+    step()
+    return median_s(step, repeats)
 
 
 def rerun(quick: bool = False) -> Section:
-    import pages._shared
-
     repeats = 10 if quick else 30
     os.environ.setdefault("PYTHONPATH", str(paths.PROJECT_DIR))
     section = Section(
@@ -101,13 +101,10 @@ def rerun(quick: bool = False) -> Section:
     )
     base = _apptest_median(str(APPS / "one_line_map.py"), repeats)
     app = str(paths.PROJECT_DIR / "app.py")
-    # Every page draws its map through pages._shared.show_map, which calls st_folium.
-    with _Stopwatch(pages._shared, "st_folium") as in_map:
-        start = time.perf_counter()
-        route = _apptest_median(app, repeats)
-        whole = time.perf_counter() - start
+    route = _apptest_median(app, repeats)
     selected = _apptest_median(app, repeats, lambda a: a.query_params.__setitem__("segment", "laos-jungle"))
     korean = _apptest_median(app, repeats, lambda a: a.query_params.__setitem__("lang", "ko"))
+    in_map = _map_step_s(repeats)
     section.rows += [
         ["one folium line with st_folium (baseline)", ms(base), "1.00×", ""],
         ["Route Map, whole route", ms(route), ratio(route, base), "≤ 1.5×"],
@@ -116,9 +113,9 @@ def rerun(quick: bool = False) -> Section:
     ]
     section.notes.append(
         f"Median of {repeats} reruns after one warm-up run, in one process. What dominates: drawing the "
-        f"map (`st_folium`, rendering its folium elements) took {in_map.total / whole:.0%} of the Route "
-        "Map's runs; the rest is the page's other elements (metrics, chart, quotes, tables) and "
-        "Streamlit's own work per run."
+        f"map (copying the cached map and `st_folium`, measured alone: {ms(in_map)}) is "
+        f"{in_map / route:.0%} of a Route Map run; the rest is the page's other elements (metrics, chart, "
+        "quotes, tables) and Streamlit's own work per run."
     )
     return section
 
@@ -126,32 +123,32 @@ def rerun(quick: bool = False) -> Section:
 # ---------------------------------------------------------------------------------------- 3. payload
 
 
+def _component_args_bytes() -> int:
+    """Bytes of the map component's arguments as the Route Map sends them, read through AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(paths.PROJECT_DIR / "app.py"), default_timeout=120).run()
+    components = app.get("component_instance")
+    return sum(len(c.proto.json_args.encode()) for c in components)
+
+
 def payload(quick: bool = False) -> Section:
-    from streamlit_folium import _get_header, _get_html, _get_map_string
+    from geo.map.build import build_map
 
-    from geo.mapview import build_map
-
-    data = load_dataset()
-    m = build_map(data)
-    m.get_root().render()
-    sent = {"script": len(_get_map_string(m).encode()), "html": len(_get_html(m).encode())}
-    sent["header"] = len(_get_header(m).encode())
-    total = sum(sent.values())
+    sent = _component_args_bytes()
     drawn = sum((paths.DATA_DIR / n).stat().st_size for n in (paths.ROUTE, paths.PLACES, paths.COUNTRIES))
     leaflet = sum(
         (paths.VENDOR_DIR / rel).stat().st_size for name, rel in VENDORED.items() if "draw" not in name
     )
     layers = {}
-    for child in m._children.values():
-        name = getattr(child, "layer_name", None) or child.get_name()
-        if isinstance(getattr(child, "data", None), dict):  # folium.GeoJson
-            layers[name] = len(json.dumps(child.data).encode())
-        elif isinstance(getattr(child, "json", None), str):  # mapview.OutlineLayer, serialized once
-            layers[name] = len(child.json.encode())
+    for child in build_map(load_dataset(), strings("en"))._children.values():
+        serialized = getattr(child, "json", None) or getattr(child, "spec_json", None)
+        if isinstance(serialized, str):
+            layers[getattr(child, "layer_name", None) or child.get_name()] = len(serialized.encode())
     section = Section("3. Payload: the map the page sends", ["what", "bytes", "ratio to data drawn"])
     section.rows += [
         ["data drawn: route + places + countries GeoJSON (baseline)", f"{drawn:,}", "1.00×"],
-        ["map sent by st_folium (script + html + header)", f"{total:,}", ratio(total, drawn)],
+        ["map sent to the browser (st_folium's component arguments)", f"{sent:,}", ratio(sent, drawn)],
         [
             "target: data + vendored Leaflet (JS + CSS, fetched once, cached)",
             f"{drawn + leaflet:,}",
@@ -342,44 +339,97 @@ def _peak_mib(fn) -> float:
 
 
 def scaling(quick: bool = False) -> Section:
-    sizes = [10, 1_000, 10_000] if quick else [10, 1_000, 10_000, 100_000]
+    sizes = [10, 100, 1_000] if quick else [10, 100, 1_000, 5_000]
     files = read_files(paths.DATA_DIR)
     section = Section(
-        "5. Scaling of `geo`: validate and load synthetic routes",
-        ["segments", "file", "validate", "× per 10×", "load", "× per 10×", "peak MiB (validate / load)"],
+        "5. Scaling of `geo`: validate and build the Dataset for synthetic routes",
+        ["segments", "file", "validate", "× per 10×", "build", "× per 10×", "peak MiB (validate / build)"],
     )
-    previous: tuple[float, float] | None = None
+    previous: tuple[float, float, int] | None = None
     for n in sizes:
         route = synthetic_route(files[paths.ROUTE], n)
         trial = {**files, paths.ROUTE: route}
-        repeats = 1 if n >= 100_000 else 3
-        # The 20 MiB upload limit would refuse the largest file; the benchmark measures the checks.
-        v = median_s(lambda t=trial: validate_texts(t, max_bytes=None), repeats)
-        lo = median_s(lambda t=trial: load_files(t), repeats)
-        vm = _peak_mib(lambda t=trial: validate_texts(t, max_bytes=None))
-        lm = _peak_mib(lambda t=trial: load_files(t))
-        step_v = ratio(v, previous[0]) if previous else ""
-        step_l = ratio(lo, previous[1]) if previous else ""
+        checked = validate_files(trial)
+        assert checked.ok, [f for f in checked.findings if f.is_error][:2]
+        v = median_s(lambda t=trial: validate_files(t), 3)
+        b = median_s(lambda c=checked: build_dataset(c), 3)
+        vm = _peak_mib(lambda t=trial: validate_files(t))
+        bm = _peak_mib(lambda c=checked: build_dataset(c))
+        step = f" (size ×{n / previous[2]:.0f})" if previous else ""
         section.rows.append(
             [
                 f"{n:,}",
-                f"{len(route) / 2**20:.1f} MiB",
+                f"{len(route) / 2**20:.2f} MiB",
                 ms(v),
-                step_v,
-                ms(lo),
-                step_l,
-                f"{vm:,.0f} / {lm:,.0f}",
+                ratio(v, previous[0]) + step if previous else "",
+                ms(b),
+                ratio(b, previous[1]) + step if previous else "",
+                f"{vm:,.0f} / {bm:,.0f}",
             ]
         )
-        previous = (v, lo)
+        previous = (v, b, n)
     section.notes.append(
-        "Linear growth is 10× per step; less is fixed costs being spread. The other data files are the "
-        "real ones and are part of every run."
+        "Linear growth is as many × as the size step; less is fixed costs being spread. The other data "
+        "files are the real ones and are part of every run. The largest route stays within the shipped "
+        "limits (section 6 shows what happens past them)."
     )
     return section
 
 
-# ---------------------------------------------------------------------------------------- 6. sessions
+def dense_route(base: bytes, n: int) -> bytes:
+    """The real route with its China leg replaced by a dense zigzag of ``n`` points at 2 decimals,
+    crossing the China–Laos–Vietnam borders: the shape that made the old country check take gigabytes."""
+    obj = json.loads(base)
+    leg = obj["features"][1]["geometry"]["coordinates"]
+    zigzag = [
+        [round(101.0 + (k % 200) * 0.01, 2), round(21.0 + (k // 200 % 300) * 0.01, 2)] for k in range(n - 2)
+    ]
+    obj["features"][1]["geometry"]["coordinates"] = [leg[0], *zigzag, leg[-1]]
+    return json.dumps(obj).encode()
+
+
+#: The limits lifted, to show what the checks themselves cost past them.
+NO_LIMITS = Limits(max_bytes=None, max_positions={}, max_rows=None)
+
+
+def hostile(quick: bool = False) -> Section:
+    files = read_files(paths.DATA_DIR)
+    section = Section(
+        "6. Hostile sizes: one dense route of N coordinates, validated",
+        [
+            "coordinates",
+            "file",
+            "shipped limits: time / peak MiB / outcome",
+            "limits lifted: time / peak MiB",
+        ],
+    )
+    for n in [1_000, 10_000, 100_000, 1_000_000]:
+        trial = {**files, paths.ROUTE: dense_route(files[paths.ROUTE], n)}
+        shipped = validate_files(trial)
+        refused = next((f.message for f in shipped.findings if "too many coordinates" in f.message), "")
+        took = median_s(lambda t=trial: validate_files(t), 1)
+        peak = _peak_mib(lambda t=trial: validate_files(t))
+        limited = f"{ms(took)} / {peak:,.0f} / " + ("refused before parsing" if refused else "checked")
+        lifted = ""
+        if n <= (10_000 if quick else 100_000):
+            lifted = (
+                f"{ms(median_s(lambda t=trial: validate_files(t, limits=NO_LIMITS), 1))} / "
+                f"{_peak_mib(lambda t=trial: validate_files(t, limits=NO_LIMITS)):,.0f}"
+            )
+        section.rows.append(
+            [f"{n:,}", f"{len(trial[paths.ROUTE]) / 2**20:.1f} MiB", limited, lifted or "not run"]
+        )
+    section.notes.append(
+        f"Shipped limits (`geo/data/parse.py`): {MAX_FILE_BYTES / 2**20:.0f} MiB a file, "
+        f"{MAX_POSITIONS[paths.ROUTE]:,} positions in route.geojson or places.geojson, "
+        f"{MAX_POSITIONS[paths.COUNTRIES]:,} in countries.geojson, {MAX_ROWS:,} rows a CSV file; "
+        "positions are counted as `[` bytes before anything is parsed. The country check samples "
+        f"{COUNTRY_SAMPLES} points a segment, so its cost does not grow with the vertices."
+    )
+    return section
+
+
+# ---------------------------------------------------------------------------------------- 7. sessions
 
 
 def _rss_mib(pid: int) -> float:

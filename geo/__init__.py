@@ -1,19 +1,11 @@
-"""Escape Route Map: data, validation and map building, with no Streamlit imports.
+"""Escape Route Map: everything but the Streamlit pages, importable and testable without Streamlit.
 
-The Streamlit pages in ``pages/`` stay thin: they read state, call into this
-package, and draw. Everything here is testable with plain pytest.
+How data flows, one package per step:
+
+* ``geo.data``: the files in ``data/`` → parsed once → validated → ``Dataset``;
+* ``geo.story``: what the data says in words: figures, quotes, tour, charts, languages;
+* ``geo.map``: the ``Dataset`` drawn as a ``folium.Map`` (theme, elements, geometry);
+* ``geo.edit``: changing the data safely (accounts, staging, diffs, saves, history);
+* ``geo.export``: files made from it all (the screening pack);
+* ``geo.cli``: ``python -m geo`` for maintainers and presenters.
 """
-
-from geo.findings import Finding, Severity, format_finding, has_errors
-from geo.load import Dataset, load_dataset
-from geo.validate import validate
-
-__all__ = [
-    "Dataset",
-    "Finding",
-    "Severity",
-    "format_finding",
-    "has_errors",
-    "load_dataset",
-    "validate",
-]

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo import paths
-from geo.findings import format_finding, has_errors
-from geo.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
-from geo.validate import read_files, validate_texts
+from geo.data.findings import format_finding, has_errors
+from geo.data.validation import read_files, validate_files
+from geo.story.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
 
 
 def collect(targets: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -45,7 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    findings = validate_texts(files)
+    findings = validate_files(files).findings
     if not args.paths:
         findings += validate_catalogues()
     for finding in findings:
@@ -58,8 +58,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import write_pack
-    from geo.load import DataStore
+    from geo.data.store import DataStore
+    from geo.export.pack import write_pack
 
     snapshot = DataStore(paths.DATA_DIR).snapshot()
     if snapshot.dataset is None:

@@ -2,332 +2,205 @@
 
 Nothing that writes is drawn for a session without a valid sign-in token, and
 the save callback checks the token again (a forged rerun cannot skip it).
-``geo.save.save_file`` re-validates and refuses conflicts, whatever the page showed.
+``geo.edit.save`` re-validates and refuses conflicts, whatever the page showed.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
-from geo import auth, paths
-from geo.diff import CHANGE_KINDS
-from geo.findings import Severity
-from geo.mapview import build_map, highlight_layer, sketch_map
-from geo.save import ConflictError, SaveRefused, content_hash, list_backups, save_file
-from geo.schema import COUNTRY_NAMES, SegmentProperties
-from geo.text import md
-from geo.upload import (
-    SIZE_LIMIT_TEXT,
-    SKETCH_TARGET,
-    SUFFIXES,
-    Staged,
-    guess_target,
-    sketched_segment,
-    stage,
-    with_segment,
-)
-from geo.validate import MAX_FILE_BYTES
-from pages._shared import (
-    data_dir,
-    findings_text,
-    framed_by_app,
-    maintainer_password,
-    show_map,
-    sign_in_throttle,
-    snapshot,
-    tr,
-)
-
-framed_by_app()
+from geo import paths
+from geo.edit import auth
+from geo.edit.diff import CHANGE_KINDS
+from geo.edit.save import ConflictError, SaveRefused, save_file
+from geo.edit.staging import Staged
+from geo.edit.status import file_statuses, mime_type
+from geo.text import md, md_label
+from pages.ui import cache, feedback, maintainers
+from pages.ui.editor_forms import clear_staged, sketch_tab, upload_tab
+from pages.ui.folium_widget import show_new_map
 
 TOKEN = "editor_token"
 STAGED = "editor_staged"
-STAGED_FROM = "editor_staged_from"
 FLASH = "editor_flash"
-UPLOAD_GEN = "editor_upload_gen"
-
-s = tr()
-st.title(md(s("editor.title")))
-configured = maintainer_password()
-
-if configured is None:
-    st.info(md(s("editor.off", env=auth.PASSWORD_ENV)))
-    st.stop()
 
 
 def signed_in() -> bool:
-    return auth.token_valid(st.session_state.get(TOKEN), maintainer_password())
+    return auth.token_valid(st.session_state.get(TOKEN), maintainers.maintainer_password())
 
 
-if not signed_in():
-    st.markdown(md(s("editor.intro")))
+def sign_in(tr, configured: str) -> None:
+    st.markdown(md(tr("editor.intro")))
     with st.form("sign_in", clear_on_submit=True):
-        given = st.text_input(s("editor.password"), type="password", autocomplete="current-password")
-        submitted = st.form_submit_button(s("editor.sign_in"), type="primary")
+        given = st.text_input(
+            md_label(tr("editor.password")), type="password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button(md_label(tr("editor.sign_in")), type="primary")
     if submitted:
-        result = auth.attempt(given, configured, sign_in_throttle())
+        result = auth.attempt(given, configured, maintainers.sign_in_throttle())
         if result.token is None:
-            st.error(md(result.message(s)))
+            st.error(md(result.message(tr)))
         else:
             st.session_state[TOKEN] = result.token
             st.rerun()
-    st.stop()
 
 
-# ---------------------------------------------------------------------------- signed in from here on
-directory = data_dir()
+def sign_out() -> None:
+    st.session_state.pop(TOKEN, None)
+    clear_staged(STAGED)
 
 
-def flash(kind: str, text: str, details: str = "") -> None:
-    st.session_state[FLASH] = (kind, text, details)
-
-
-def clear_staged() -> None:
-    st.session_state.pop(STAGED, None)
-    st.session_state.pop(STAGED_FROM, None)
-    st.session_state[UPLOAD_GEN] = st.session_state.get(UPLOAD_GEN, 0) + 1
-
-
-def show_findings(text: str) -> None:
-    """Findings as the command line prints them: the same words a maintainer can grep for."""
-    st.code(text, language=None, wrap_lines=True)
-    if s.lang != "en":
-        st.caption(md(s("editor.findings_in_english")))
-
-
-def on_save() -> None:
+def on_save(tr) -> None:
     staged: Staged | None = st.session_state.get(STAGED)
-    if not signed_in():
-        flash("error", s("editor.not_signed_in"))
-        return
-    if staged is None:
+    if not signed_in() or staged is None:
+        st.session_state[FLASH] = ("error", tr("editor.not_signed_in"), [])
         return
     try:
-        saved = save_file(directory, staged.name, staged.data, base_version=staged.base_version)
+        saved = save_file(cache.data_dir(), staged.name, staged.data, base_version=staged.base_version)
     except ConflictError:
-        flash("error", s("editor.conflict", name=staged.name))
+        st.session_state[FLASH] = ("error", tr("editor.conflict", name=staged.name), [])
         return
     except SaveRefused as exc:
-        reason = s("editor.save_errors", name=staged.name) if exc.findings else str(exc)
-        flash("error", reason, findings_text(exc.findings))
+        reason = tr("editor.save_errors", name=staged.name) if exc.findings else str(exc)
+        st.session_state[FLASH] = ("error", reason, exc.findings)
         return
-    text = s("editor.saved", name=staged.name)
+    text = tr("editor.saved", name=staged.name)
     if saved.backup:
-        text += " " + s("editor.backup_kept", backup=saved.backup.name)
-    flash("success", text)
-    clear_staged()
+        text += " " + tr("editor.backup_kept", backup=saved.backup.name)
+    st.session_state[FLASH] = ("success", text, [])
+    clear_staged(STAGED)
 
 
-def on_sign_out() -> None:
-    st.session_state.pop(TOKEN, None)
-    clear_staged()
-
-
-st.button(s("editor.sign_out"), on_click=on_sign_out)
-if message := st.session_state.pop(FLASH, None):
-    kind, text, details = message
-    (st.success if kind == "success" else st.error)(md(text))
-    if details:
-        show_findings(details)
-
-# ---------------------------------------------------------------------------- 1. state of the files
-st.header(md(s("editor.files_header")))
-snap = snapshot()
-files = {name: directory / name for name in paths.DATA_FILES}
-rows = []
-for name, path in files.items():
-    found = [f for f in snap.findings if f.file == name]
-    errors = sum(f.severity is Severity.ERROR for f in found)
-    exists = path.is_file()
-    state = "missing" if not exists else ("errors" if errors else "ok")
-    rows.append(
+def files_section(tr) -> None:
+    snap = cache.snapshot()
+    st.header(md(tr("editor.files_header")))
+    rows = [
         {
-            s("editor.col_file"): name,
-            s("editor.col_state"): s(f"editor.state_{state}"),
-            s("editor.col_errors"): errors,
-            s("editor.col_warnings"): len(found) - errors,
-            s("editor.col_size"): round(path.stat().st_size / 1024, 1) if exists else None,
-            s("editor.col_modified"): datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-            if exists
-            else "",
-            s("editor.col_backups"): len(list_backups(directory, name)),
+            tr("editor.col_file"): f.name,
+            tr("editor.col_state"): tr(f"editor.state_{f.state}"),
+            tr("editor.col_errors"): f.errors,
+            tr("editor.col_warnings"): f.warnings,
+            tr("editor.col_size"): f.size_kib,
+            tr("editor.col_modified"): f.modified,
         }
-    )
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-if snap.findings:
-    st.caption(md(s("editor.same_findings")))
-    show_findings(findings_text(snap.findings))
-else:
-    st.success(md(s("editor.all_pass")))
-if snap.stale:
-    st.warning(md(s("editor.viewers_stale")))
-
-with st.expander(s("editor.download")):
-    columns = st.columns(3)
-    for i, (name, path) in enumerate(p for p in files.items() if p[1].is_file()):
-        columns[i % 3].download_button(
-            name,
-            data=path.read_bytes(),
-            file_name=name,
-            mime="text/csv" if name.endswith(".csv") else "application/geo+json",
-            key=f"download_{name}",
-            icon=":material/download:",
-        )
-
-# ---------------------------------------------------------------------------- 2. stage a change
-st.header(md(s("editor.change_header")))
-upload_tab, sketch_tab = st.tabs([s("editor.upload_tab"), s("editor.sketch_tab")])
-
-with upload_tab:
-    upload = st.file_uploader(
-        s("editor.upload_label", limit=SIZE_LIMIT_TEXT),
-        type=sorted({s.lstrip(".") for kinds in SUFFIXES.values() for s in kinds}),
-        max_upload_size=MAX_FILE_BYTES // 2**20,
-        key=f"upload_{st.session_state.get(UPLOAD_GEN, 0)}",
-    )
-    if upload is not None:
-        guess = guess_target(upload.name)
-        target = st.selectbox(
-            s("editor.replaces"),
-            paths.DATA_FILES,
-            index=paths.DATA_FILES.index(guess) if guess else None,
-            placeholder=s("editor.replaces_placeholder"),
-        )
-        source = (upload.file_id, target)
-        if target and st.session_state.get(STAGED_FROM) != source:
-            st.session_state[STAGED] = stage(directory, target, upload.getvalue(), origin=upload.name)
-            st.session_state[STAGED_FROM] = source
-
-with sketch_tab:
-    st.markdown(md(s("editor.sketch_help")))
-    current = snap.dataset
-    if current is None:
-        st.warning(md(s("editor.sketch_needs_data")))
+        for f in file_statuses(cache.data_dir(), snap.findings)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if snap.findings:
+        st.caption(md(tr("editor.same_findings")))
+        feedback.show_findings(snap.findings, cache.data_dir(), tr)
     else:
-        drawn = show_map(
-            sketch_map(current),
-            key="sketch_map",
-            height=460,
-            use_container_width=True,
-            returned_objects=["all_drawings"],
-        )
-        lines = [
-            d
-            for d in (drawn or {}).get("all_drawings") or []
-            if d.get("geometry", {}).get("type") == "LineString"
-        ]
-        with st.form("sketch"):
-            left, right = st.columns(2)
-            props = {
-                "id": left.text_input(s("editor.field_id")),
-                "order": right.number_input(
-                    s("editor.field_order"), min_value=1, value=len(current.route) + 1, step=1
-                ),
-                "country": left.selectbox(
-                    s("editor.field_country"), COUNTRY_NAMES, index=1, format_func=s.country
-                ),
-                "kind": right.selectbox(
-                    s("editor.field_kind"), SegmentProperties.model_fields["kind"].annotation.__args__
-                ),
-                "mode": left.selectbox(
-                    s("editor.field_mode"),
-                    SegmentProperties.model_fields["mode"].annotation.__args__,
-                    format_func=s.mode,
-                ),
-                "sources": right.multiselect(s("editor.field_sources"), list(current.sources["id"])),
-                "title": st.text_input(s("editor.field_title")),
-                "summary": st.text_area(s("editor.field_summary")),
-                "illustrative": True,
-            }
-            add = st.form_submit_button(s("editor.add_to_preview"), disabled=not lines)
-        if not lines:
-            st.caption(md(s("editor.draw_first")))
-        elif add:
-            staged_now: Staged | None = st.session_state.get(STAGED)
-            on_disk = files[SKETCH_TARGET].read_bytes()
-            building_on = staged_now if staged_now and staged_now.name == SKETCH_TARGET else None
-            try:
-                feature = sketched_segment(lines[-1]["geometry"], {**props, "order": int(props["order"])})
-                route = with_segment(building_on.data if building_on else on_disk, feature)
-            except ValueError as exc:
-                st.error(md(s("editor.cannot_add", reason=exc)))
-            else:
-                st.session_state[STAGED] = stage(
-                    directory,
-                    SKETCH_TARGET,
-                    route,
-                    origin="sketch",
-                    base_version=building_on.base_version if building_on else content_hash(on_disk),
-                )
-                st.session_state[STAGED_FROM] = ("sketch", props["id"])
-
-# ---------------------------------------------------------------------------- 3. review and save
-staged: Staged | None = st.session_state.get(STAGED)
-if staged is not None:
-    review = (
-        s("editor.review_sketch", name=staged.name)
-        if staged.origin == "sketch"
-        else s("editor.review_upload", name=staged.name, origin=repr(staged.origin))
-    )
-    st.header(md(review))
-    if staged.findings:
-        (st.error if not staged.ok else st.warning)(
-            md(s("editor.has_errors") if not staged.ok else s("editor.warnings_only"))
-        )
-        show_findings(findings_text(staged.findings))
-    if staged.changes is not None:
-        if staged.changes:
-            kinds = [c.kind for c in staged.changes]
-            counts = [s(f"editor.count_{k}", n=kinds.count(k)) for k in CHANGE_KINDS if k in kinds]
-            st.markdown(md(", ".join(counts)))
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        s("editor.col_change"): s(f"editor.kind_{c.kind}"),
-                        s("editor.col_id"): c.id,
-                        s("editor.col_fields"): ", ".join(c.fields),
-                        s("editor.col_geometry"): c.geometry,
-                    }
-                    for c in staged.changes
-                ),
-                hide_index=True,
-                width="stretch",
+        st.success(md(tr("editor.all_pass")))
+    if snap.stale:
+        st.warning(md(tr("editor.viewers_stale")))
+    with st.expander(md_label(tr("editor.download"))):
+        present = [name for name in paths.DATA_FILES if (cache.data_dir() / name).is_file()]
+        for i, name in enumerate(present):
+            st.columns(3)[i % 3].download_button(
+                name,
+                data=(cache.data_dir() / name).read_bytes(),
+                file_name=name,
+                mime=mime_type(name),
+                key=f"download_{name}",
+                icon=":material/download:",
             )
-        else:
-            st.info(md(s("editor.identical")))
-    preview = staged.preview(directory)
-    if preview is not None and snap.dataset is not None and staged.name in (paths.ROUTE, paths.PLACES):
-        touched = [c.id for c in staged.changes or [] if c.kind != "removed"]
+
+
+def review_section(tr, staged: Staged) -> None:
+    key = "review_sketch" if staged.origin == "sketch" else "review_upload"
+    st.header(md(tr(f"editor.{key}", name=staged.name, origin=repr(staged.origin))))
+    if staged.findings:
+        (st.warning if staged.ok else st.error)(
+            md(tr("editor.warnings_only" if staged.ok else "editor.has_errors"))
+        )
+        feedback.show_findings(staged.findings, cache.data_dir(), tr)
+    if staged.changes:
+        kinds = [c.kind for c in staged.changes]
+        st.markdown(
+            md(", ".join(tr(f"editor.count_{k}", n=kinds.count(k)) for k in CHANGE_KINDS if k in kinds))
+        )
+        columns = ("col_change", "col_id", "col_fields", "col_geometry")
+        table = [
+            dict(
+                zip(
+                    (tr(f"editor.{c}") for c in columns),
+                    (tr(f"editor.kind_{c.kind}"), c.id, ", ".join(c.fields), c.geometry),
+                    strict=True,
+                )
+            )
+            for c in staged.changes
+        ]
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    elif staged.changes is not None:
+        st.info(md(tr("editor.identical")))
+    current = cache.view()
+    if staged.preview is not None and current is not None and staged.name in (paths.ROUTE, paths.PLACES):
+        from geo.map.build import build_map, highlight_layer
+
         before, after = st.columns(2)
+        before.subheader(md(tr("editor.now")))
         with before:
-            st.subheader(md(s("editor.now")))
-            show_map(
-                build_map(snap.dataset),
+            show_new_map(
+                build_map(current.data, tr),
                 key="preview_before",
                 height=380,
                 use_container_width=True,
                 returned_objects=[],
             )
+        after.subheader(md(tr("editor.after")))
         with after:
-            st.subheader(md(s("editor.after")))
-            show_map(
-                build_map(preview),
+            changed = highlight_layer(staged.preview, staged.touched_ids, name="Changed")
+            show_new_map(
+                build_map(staged.preview, tr),
                 key="preview_after",
                 height=380,
                 use_container_width=True,
                 returned_objects=[],
-                feature_group_to_add=highlight_layer(preview, touched, name="Changed"),
+                feature_group_to_add=changed,
             )
     save_col, discard_col = st.columns([1, 4])
+    help_text = tr("editor.save_help") if staged.ok else tr("editor.fix_first")
     save_col.button(
-        s("editor.save"),
+        md_label(tr("editor.save")),
         type="primary",
         on_click=on_save,
+        args=(tr,),
         disabled=not staged.ok,
-        help=s("editor.save_help") if staged.ok else s("editor.fix_first"),
+        help=md(help_text),
         icon=":material/save:",
     )
-    discard_col.button(s("editor.discard"), on_click=clear_staged)
+    discard_col.button(md_label(tr("editor.discard")), on_click=clear_staged, args=(STAGED,))
+
+
+def render() -> None:
+    tr = cache.translator()
+    st.title(md(tr("editor.title")))
+    configured = maintainers.maintainer_password()
+    if configured is None:
+        st.info(md(tr("editor.off", env=auth.PASSWORD_ENV)))
+        return
+    if not signed_in():
+        sign_in(tr, configured)
+        return
+    st.button(md_label(tr("editor.sign_out")), on_click=sign_out)
+    if message := st.session_state.pop(FLASH, None):
+        kind, text, findings = message
+        (st.success if kind == "success" else st.error)(md(text))
+        if findings:
+            feedback.show_findings(findings, cache.data_dir(), tr)
+    files_section(tr)
+    st.header(md(tr("editor.change_header")))
+    uploads, sketches = st.tabs([md_label(tr("editor.upload_tab")), md_label(tr("editor.sketch_tab"))])
+    with uploads:
+        upload_tab(tr, STAGED)
+    with sketches:
+        sketch_tab(tr, STAGED)
+    if (staged := st.session_state.get(STAGED)) is not None:
+        review_section(tr, staged)
+
+
+if __name__ == "__main__":  # run alone by Streamlit's legacy pages/ mode: see pages/__init__.py
+    import app
+
+    app.main()

@@ -13,129 +13,131 @@ import time
 import streamlit as st
 
 from geo import paths
-from geo.mapview import PROJECTOR, build_map, fit_view, selection_layer
-from geo.text import esc, md
-from geo.tour import chapter_number, chapters
-from pages._shared import dataset, framed_by_app, fresh_map, show_map, tr
-
-framed_by_app()
+from geo.map.build import build_map, selection_layer
+from geo.map.geometry import fit_view
+from geo.map.theme import PROJECTOR
+from geo.story.tour import chapter_number, chapters
+from geo.text import esc, md, md_label
+from pages.ui import cache, nav, state
+from pages.ui.folium_widget import show_map
 
 #: The map's assumed size on a 1920×1080 projector, used to pick each chapter's zoom.
 MAP_WIDTH, MAP_HEIGHT = 1800, 600
 INTERVALS = [10, 15, 20, 30, 45, 60]
-
-s = tr()
-data = dataset()
-tour = chapters(data, s)
-total = len(tour)
+CHAPTER_PARAM = "chapter"
 
 
-def current() -> int:
-    return chapter_number(st.query_params.get("chapter", 1), total)
+def current(total: int) -> int:
+    return chapter_number(state.query(CHAPTER_PARAM) or 1, total)
 
 
-def go(number: int) -> None:
-    st.query_params["chapter"] = str(chapter_number(number, total))
+def go(number: int, total: int) -> None:
+    state.set_query(CHAPTER_PARAM, str(chapter_number(number, total)))
     st.session_state["changed_at"] = time.monotonic()
 
 
-def step(delta: int) -> None:
-    go(current() + delta)
-
-
-st.html(f"<style>{(paths.STATIC_DIR / 'presenter.css').read_text(encoding='utf-8')}</style>")
-
-number = current()
-chapter = tour[number - 1]
-
-head, progress = st.columns([5, 1], vertical_alignment="bottom")
-head.title(md(chapter.title), anchor=False)
-progress.markdown(
-    f'<div class="presenter-progress" role="status" aria-live="polite" '
-    f'aria-label="{esc(s("presenter.chapter_of", number=number, total=total, title=chapter.title))}">'
-    f"{number} / {total}</div>",
-    unsafe_allow_html=True,
-)
-
-center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
-the_map = fresh_map(
-    "presenter",
-    lambda: build_map(data, theme=PROJECTOR, popups=False, fit_route=False, s=s),
-)
-show_map(
-    the_map,
-    key="presenter_map",
-    height=MAP_HEIGHT,
-    use_container_width=True,
-    returned_objects=[],
-    center=center,
-    zoom=zoom,
-    feature_group_to_add=selection_layer(data, chapter.segment_id, PROJECTOR),
-)
-
-text_col, quote_col = st.columns([1, 1], gap="large")
-with text_col, st.container(key="presenter_text"):
-    st.markdown(md(chapter.text))
-with quote_col:
-    if chapter.quote:
-        with st.container(key="presenter_quote"):
-            st.markdown(f"> {md(chapter.quote)}")
-            st.caption(md(chapter.quote_by) + (f" · {s('presenter.quote_note')}" if s.lang != "en" else ""))
-
-prev_col, next_col, auto_col, interval_col, exit_col = st.columns(
-    [1, 1, 1, 1, 1], vertical_alignment="center"
-)
-prev_col.button(
-    s("presenter.previous"),
-    key="prev",
-    on_click=step,
-    args=(-1,),
-    disabled=number == 1,
-    shortcut="Left",
-    width="stretch",
-)
-next_col.button(
-    s("presenter.next"),
-    key="next",
-    on_click=step,
-    args=(1,),
-    disabled=number == total,
-    shortcut="Right",
-    type="primary",
-    width="stretch",
-)
-# What clickers send besides the arrows: hidden twins of the buttons above.
-st.button("next", key="next_pagedown", on_click=step, args=(1,), shortcut="PageDown")
-st.button("next", key="next_space", on_click=step, args=(1,), shortcut="Space")
-st.button("previous", key="prev_pageup", on_click=step, args=(-1,), shortcut="PageUp")
-auto = auto_col.toggle(s("presenter.auto"), key="auto_advance", help=s("presenter.auto_help"))
-if auto:  # the interval matters only while auto-advance is on; otherwise it is clutter
-    interval_col.selectbox(
-        s("presenter.auto"),
-        INTERVALS,
-        index=2,
-        format_func=lambda seconds: s("presenter.every", seconds=seconds),
-        key="interval",
-        label_visibility="collapsed",
+def controls(tr, number: int, total: int) -> bool:
+    """Previous / next (and the keys clickers send), auto-advance, exit. True while auto-advance is on."""
+    prev_col, next_col, auto_col, interval_col, exit_col = st.columns(5, vertical_alignment="center")
+    step = {"on_click": go, "width": "stretch"}
+    prev_col.button(
+        md_label(tr("presenter.previous")),
+        key="prev",
+        args=(number - 1, total),
+        disabled=number == 1,
+        shortcut="Left",
+        **step,
     )
-exit_col.page_link(
-    "pages/route_map.py",
-    label=s("presenter.exit"),
-    icon=":material/close:",
-    query_params={"lang": s.lang} if s.lang != "en" else None,
-)
-st.caption(md(s("presenter.sources", sources="; ".join(chapter.sources))))
+    next_col.button(
+        md_label(tr("presenter.next")),
+        key="next",
+        args=(number + 1, total),
+        disabled=number == total,
+        shortcut="Right",
+        type="primary",
+        **step,
+    )
+    # What clickers send besides the arrows: hidden twins of the buttons above.
+    for key, delta, shortcut in (
+        ("next_pagedown", 1, "PageDown"),
+        ("next_space", 1, "Space"),
+        ("prev_pageup", -1, "PageUp"),
+    ):
+        st.button(key, key=key, on_click=go, args=(number + delta, total), shortcut=shortcut)
+    auto = auto_col.toggle(
+        md_label(tr("presenter.auto")), key="auto_advance", help=md(tr("presenter.auto_help"))
+    )
+    if auto:  # the interval matters only while auto-advance is on; otherwise it is clutter
+        interval_col.selectbox(
+            md_label(tr("presenter.auto")),
+            INTERVALS,
+            index=2,
+            format_func=lambda seconds: tr("presenter.every", seconds=seconds),
+            key="interval",
+            label_visibility="collapsed",
+        )
+    exit_col.page_link(
+        nav.pages(tr).route,
+        label=md_label(tr("presenter.exit")),
+        icon=":material/close:",
+        query_params=state.link_params(),
+    )
+    return auto
 
 
-@st.fragment(run_every=1 if auto else None)
-def auto_advance() -> None:
+@st.fragment(run_every=1)
+def auto_advance(total: int) -> None:
     """Ticks every second while on; moves on once the chosen interval has passed."""
     if not st.session_state.get("auto_advance"):
         return
     started = st.session_state.setdefault("changed_at", time.monotonic())
     if time.monotonic() - started >= st.session_state.get("interval", INTERVALS[2]):
-        go(current() % total + 1)
+        go(current(total) % total + 1, total)
         st.rerun(scope="app")
 
 
-auto_advance()
+def render() -> None:
+    view = cache.view()
+    data, tr = view.data, view.tr
+    tour = cache.cached("tour", view.key, lambda: chapters(data, tr))
+    total = len(tour)
+    number = current(total)
+    chapter = tour[number - 1]
+    st.html(f"<style>{(paths.STATIC_DIR / 'presenter.css').read_text(encoding='utf-8')}</style>")
+    head, progress = st.columns([5, 1], vertical_alignment="bottom")
+    head.title(md(chapter.title), anchor=False)
+    label = tr("presenter.chapter_of", number=number, total=total, title=chapter.title)
+    progress.html(
+        f'<div class="presenter-progress" role="status" aria-live="polite" aria-label="{esc(label)}">'
+        f"{number} / {total}</div>"
+    )
+    center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
+    show_map(
+        "presenter",
+        view.key,
+        lambda: build_map(data, tr, theme=PROJECTOR, popups=False, fit_route=False),
+        key="presenter_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+        center=center,
+        zoom=zoom,
+        feature_group_to_add=selection_layer(data, chapter.segment_id, PROJECTOR),
+    )
+    text_col, quote_col = st.columns(2, gap="large")
+    with text_col, st.container(key="presenter_text"):
+        st.markdown(md(chapter.text))
+    if chapter.quote:
+        with quote_col, st.container(key="presenter_quote"):
+            st.markdown(f"> {md(chapter.quote)}")
+            st.caption(md(chapter.quote_by + (f" · {tr('presenter.quote_note')}" if tr.lang != "en" else "")))
+    auto = controls(tr, number, total)
+    st.caption(md(tr("presenter.sources", sources="; ".join(chapter.sources))))
+    if auto:
+        auto_advance(total)
+
+
+if __name__ == "__main__":  # run alone by Streamlit's legacy pages/ mode: see pages/__init__.py
+    import app
+
+    app.main()

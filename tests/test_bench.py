@@ -5,19 +5,25 @@ No timing is asserted here (machines are noisy); ``./bench/run`` reports ratios.
 
 from __future__ import annotations
 
-from bench.measures import payload, synthetic_route
+from bench.measures import dense_route, payload, synthetic_route
 from geo import paths
-from geo.findings import has_errors
-from geo.load import load_files
-from geo.validate import read_files, validate_texts
+from geo.data import load_files
+from geo.data.findings import has_errors
+from geo.data.validation import read_files, validate_files
 
 
 def test_synthetic_route_is_valid_data():
     files = read_files(paths.DATA_DIR)
     files[paths.ROUTE] = synthetic_route(files[paths.ROUTE], 60)
-    findings = validate_texts(files)
+    findings = validate_files(files).findings
     assert not has_errors(findings), [f for f in findings if f.is_error][:3]
     assert len(load_files(files).route) == 60
+
+
+def test_dense_route_is_valid_data_below_the_limit():
+    files = read_files(paths.DATA_DIR)
+    files[paths.ROUTE] = dense_route(files[paths.ROUTE], 1_000)
+    assert validate_files(files).ok
 
 
 def test_payload_section_names_what_dominates():

@@ -4,7 +4,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.assets import localize
+from geo.map.assets import localize
 
 m = folium.Map(location=[20, 105], zoom_start=4, tiles=None)
 folium.PolyLine([[41.5, 128.1], [13.75, 100.5]]).add_to(m)

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from geo import auth, paths
-from geo.i18n import strings
-from geo.upload import dump_collection
+from geo import paths
+from geo.edit import auth
+from geo.edit.staging import dump_collection
+from geo.story.i18n import strings
 from harness.browser import screenshot
 from harness.server import start_app, stop_app
 from tests.conftest import feature

@@ -7,9 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.export import write_pack
-from geo.load import load_dataset
-from geo.tour import chapters
+from geo.data import load_dataset
+from geo.export.pack import write_pack
+from geo.story.i18n import strings
+from geo.story.tour import chapters
 from harness.browser import offline_context, screenshot, watch_console
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 @pytest.fixture(scope="module")
 def tour():
-    return chapters(load_dataset())
+    return chapters(load_dataset(), strings("en"))
 
 
 def test_arrow_keys_step_through_every_chapter(browser, app_server, tour):
@@ -49,7 +50,7 @@ def test_arrow_keys_step_through_every_chapter(browser, app_server, tour):
 
 
 def test_screening_pack_works_from_file_with_no_network(browser, tmp_path, tour):
-    pack = write_pack(load_dataset(), tmp_path)
+    pack = write_pack(load_dataset(), tmp_path, strings("en"))
     context, watch = offline_context(browser, viewport=PROJECTOR)
     requested: list[str] = []
     # Abort everything, even other local files: the pack must be entirely self-contained.

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.load import load_dataset
+from geo.data import load_dataset
 from harness.browser import screenshot
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,568 @@
+"""The validation rules: one small function per rule, each returning findings.
+
+Every rule works on what ``geo.data.parse`` read from the raw JSON and CSV
+text (see there for why not through GDAL), and never raises on bad input. Rules
+that look at one file at a time are run by ``check_file``; rules that need
+several files (order, continuity, countries, references) by
+``geo.data.validation``.
+
+The rules that protect people (coordinates at most 2 decimals, no property
+that looks like a precise location) are errors, not warnings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import shapely
+from pydantic import BaseModel, ValidationError
+
+from geo import paths
+from geo.data.findings import Finding, Severity
+from geo.data.measure import GEOD
+from geo.data.parse import MAX_ROWS, Feature, Outline, ParsedFile, loose_points, parse_csv, parse_json
+from geo.data.schema import (
+    COUNTRY_NAMES,
+    CSV_MODELS,
+    CountryProperties,
+    EventRow,
+    PlaceProperties,
+    SegmentProperties,
+    required_columns,
+)
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: Most decimals a route or place coordinate may have: 2 decimals is about 1 km,
+#: region or city level. Finer positions could point at a crossing or a safe house.
+MAX_DECIMALS = 2
+#: East and Southeast Asia as (min lon, min lat, max lon, max lat). A swapped
+#: lon/lat pair usually stays within ±90/±180 but lands outside this box.
+PROJECT_BBOX = (90.0, 5.0, 135.0, 45.0)
+#: How far (km) one segment may start from where the previous one ended.
+CONTINUITY_TOLERANCE_KM = 2.0
+#: Property names that suggest a precise, identifying location or contact.
+SENSITIVE_KEY = re.compile(
+    r"address|safe[\s_-]*house|phone|street|house[\s_-]*number|e-?mail|contact|gps|exact|precise|plus[\s_-]*code",
+    re.IGNORECASE,
+)
+#: Points sampled along a segment to tell which country most of it lies in: enough to
+#: decide "most", and a fixed cost per segment whatever its number of vertices.
+COUNTRY_SAMPLES = 64
+
+# --------------------------------------------------------------------------- GeoJSON rules
+
+
+def _fid(feature: Any) -> str | None:
+    if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
+        value = feature["properties"].get("id")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def check_collection(file: str, obj: Any) -> list[Finding]:
+    if not isinstance(obj, dict):
+        return [Finding(E, file, "expected a GeoJSON object at the top level", field="type")]
+    out = []
+    if obj.get("type") != "FeatureCollection":
+        out.append(Finding(E, file, f"expected 'FeatureCollection'; got {obj.get('type')!r}", field="type"))
+    if not isinstance(obj.get("features"), list):
+        out.append(Finding(E, file, "expected a list of features", field="features"))
+    if "crs" in obj:
+        out.append(
+            Finding(
+                E,
+                file,
+                "RFC 7946 GeoJSON is always WGS 84 lon/lat (EPSG:4326); remove the crs member",
+                field="crs",
+            )
+        )
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def _decimals(value: Decimal | int) -> int:
+    if isinstance(value, int):
+        return 0
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_geometry(
+    file: str, index: int, fid: str | None, feature: Any, expected: str, min_positions: int
+) -> tuple[list[tuple[float, float]] | None, list[Finding]]:
+    """Geometry type and positions (RFC 7946). Returns (lon, lat) pairs when usable."""
+
+    def finding(message: str, fld: str = "geometry", sev: Severity = E) -> Finding:
+        return Finding(sev, file, message, field=fld, feature_id=fid, index=index)
+
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        got = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
+        return None, [finding(f"expected a 'Feature'; got {got!r}", "type")]
+    geom = feature.get("geometry")
+    if not isinstance(geom, dict):
+        return None, [finding("missing geometry")]
+    if geom.get("type") != expected:
+        return None, [finding(f"expected a {expected}; got {geom.get('type')!r}", "geometry.type")]
+    raw = geom.get("coordinates")
+    positions = [raw] if expected == "Point" else raw
+    if not isinstance(positions, list) or len(positions) < min_positions:
+        need = "a [lon, lat] position" if expected == "Point" else f"at least {min_positions} positions"
+        return None, [finding(f"expected {need}", "geometry.coordinates")]
+
+    out: list[Finding] = []
+    coords: list[tuple[float, float]] = []
+    for k, pos in enumerate(positions):
+        where = "geometry.coordinates" if expected == "Point" else f"geometry.coordinates[{k}]"
+        if not (isinstance(pos, list) and len(pos) in (2, 3) and all(_is_number(v) for v in pos)):
+            out.append(finding(f"expected [lon, lat] numbers; got {_short(pos)}", where))
+            continue
+        lon, lat = float(pos[0]), float(pos[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            hint = "; GeoJSON is [lon, lat]: are they swapped?" if abs(lon) <= 90 and abs(lat) <= 180 else ""
+            out.append(finding(f"[{pos[0]}, {pos[1]}] is not a valid [lon, lat]{hint}", where))
+            continue
+        if not (PROJECT_BBOX[0] <= lon <= PROJECT_BBOX[2] and PROJECT_BBOX[1] <= lat <= PROJECT_BBOX[3]):
+            out.append(
+                finding(
+                    f"[{pos[0]}, {pos[1]}] is outside East and Southeast Asia; GeoJSON is "
+                    "[lon, lat]: are they swapped?",
+                    where,
+                )
+            )
+            continue
+        places = max(_decimals(pos[0]), _decimals(pos[1]))
+        if places > MAX_DECIMALS:
+            out.append(
+                finding(
+                    f"[{pos[0]}, {pos[1]}] has {places} decimals; at most {MAX_DECIMALS} allowed "
+                    "(region or city level, to protect people)",
+                    where,
+                )
+            )
+            continue
+        coords.append((lon, lat))
+    return (coords if not out else None), out
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _pydantic_findings(exc: ValidationError, make: Callable[[str, str], Finding]) -> list[Finding]:
+    out = []
+    for err in exc.errors(include_url=False):
+        fld = ".".join(str(p) for p in err["loc"]) or "properties"
+        got = err.get("input")
+        if err["type"] == "missing":
+            message = "required, but missing"
+        elif err["type"] == "literal_error":
+            message = f"expected one of {err['ctx']['expected']}; got {_short(got)}"
+        else:
+            message = f"{err['msg'][0].lower()}{err['msg'][1:]}; got {_short(got)}"
+        out.append(make(fld, message))
+    return out
+
+
+def check_properties(
+    file: str, index: int, fid: str | None, feature: dict, model: type[BaseModel]
+) -> tuple[BaseModel | None, list[Finding]]:
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        return None, [Finding(E, file, "expected an object", "properties", fid, index)]
+    try:
+        return model.model_validate(props), []
+    except ValidationError as exc:
+        return None, _pydantic_findings(exc, lambda fld, msg: Finding(E, file, msg, fld, fid, index))
+
+
+def check_sensitive_keys(file: str, index: int, fid: str | None, feature: dict) -> list[Finding]:
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        return []
+    return [
+        Finding(
+            E,
+            file,
+            "looks like a precise location or contact; the route is generalized to region or "
+            "city level and never records safe houses, addresses or contacts: remove it",
+            field=str(key),
+            feature_id=fid,
+            index=index,
+        )
+        for key in props
+        if SENSITIVE_KEY.search(str(key))
+    ]
+
+
+def check_unique(file: str, items: Iterable[tuple[str | None, Finding]]) -> list[Finding]:
+    """``items``: (id, a finding to report if that id repeats). Reports every repeat."""
+    seen: Counter[str] = Counter()
+    out = []
+    for ident, finding in items:
+        if ident is None:
+            continue
+        seen[ident] += 1
+        if seen[ident] > 1:
+            out.append(finding)
+    return out
+
+
+def check_order(file: str, orders: list[int]) -> list[Finding]:
+    """``order`` runs 1, 2, 3 … with no gap or repeat, and the file lists items in that order.
+
+    ``orders``: the usable ``order`` values in file order (route segments or tour chapters).
+    """
+    if not orders:
+        return []
+    values = sorted(orders)
+    expected = list(range(1, len(values) + 1))
+    if values != expected:
+        missing = sorted(set(expected) - set(values))
+        repeated = sorted(v for v, n in Counter(values).items() if n > 1)
+        detail = []
+        if missing:
+            detail.append(f"missing {', '.join(map(str, missing))}")
+        if repeated:
+            detail.append(f"repeated {', '.join(map(str, repeated))}")
+        message = f"order must run 1 to {len(values)} with no gaps: {'; '.join(detail)}"
+        return [Finding(E, file, message, field="order")]
+    if orders != expected:
+        return [Finding(W, file, "items are not listed in order; sort them by 'order'", field="order")]
+    return []
+
+
+def check_continuity(file: str, segments: list[Feature]) -> list[Finding]:
+    """Each segment starts where the previous one (by ``order``) ended."""
+    usable = sorted((f for f in segments if f.order is not None and f.coords), key=lambda f: f.order)
+    if len(usable) < 2:
+        return []
+    ends = np.array([f.coords[-1] for f in usable[:-1]])
+    starts = np.array([f.coords[0] for f in usable[1:]])
+    _, _, dist_m = GEOD.inv(ends[:, 0], ends[:, 1], starts[:, 0], starts[:, 1])
+    out = []
+    for prev, cur, d in zip(usable[:-1], usable[1:], np.atleast_1d(dist_m), strict=True):
+        if cur.order == prev.order + 1 and d / 1000 > CONTINUITY_TOLERANCE_KM:
+            out.append(
+                Finding(
+                    E,
+                    file,
+                    f"starts {d / 1000:.0f} km from where {prev.id!r} (order {prev.order}) "
+                    f"ends; it should start at {list(prev.coords[-1])}",
+                    field="geometry.coordinates[0]",
+                    feature_id=cur.id,
+                    index=cur.index,
+                )
+            )
+    return out
+
+
+def check_country(file: str, segments: list[Feature], outlines: list[Outline]) -> list[Finding]:
+    """Warn when most of a route segment lies outside the country it names.
+
+    Symbolic and flight legs are skipped: they are drawn, not travelled on the ground.
+    "Most" is judged on ``COUNTRY_SAMPLES`` points spread evenly along each segment,
+    so the cost is fixed per segment: clipping a dense zigzag against a border
+    outline took gigabytes.
+    """
+    named = [o for o in outlines if o.name in COUNTRY_NAMES and o.shape is not None]
+    candidates = [f for f in segments if f.model is not None and f.coords and f.model.kind == "route"]
+    if not named or not candidates:
+        return []
+    fractions = np.linspace(0, 1, COUNTRY_SAMPLES)
+    names = np.array([o.name for o in named])
+    shapes = np.array([o.shape for o in named])
+    for shape in shapes:
+        shapely.prepare(shape)
+    out = []
+    for feat in candidates:
+        line = shapely.LineString(feat.coords)
+        points = shapely.line_interpolate_point(line, fractions, normalized=True)
+        inside = shapely.contains_xy(shapes[:, None], shapely.get_x(points), shapely.get_y(points))
+        counts = inside.sum(axis=1)
+        if counts.max() == 0:
+            continue
+        best = str(names[int(counts.argmax())])
+        if best != feat.model.country:
+            out.append(
+                Finding(
+                    W,
+                    file,
+                    f"most of this segment lies in {best}, not {feat.model.country!r}",
+                    field="country",
+                    feature_id=feat.id,
+                    index=feat.index,
+                )
+            )
+    return out
+
+
+def check_features(
+    file: str, obj: Any, expected: str, min_positions: int, model: type[BaseModel]
+) -> ParsedFile:
+    """A FeatureCollection of one geometry type whose properties follow ``model``."""
+    parsed = ParsedFile(file, findings=check_collection(file, obj))
+    if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
+        return parsed
+    for index, raw in enumerate(obj["features"]):
+        fid = _fid(raw)
+        coords, geom_findings = check_geometry(file, index, fid, raw, expected, min_positions)
+        parsed.findings += geom_findings
+        model_value = None
+        if isinstance(raw, dict):
+            model_value, prop_findings = check_properties(file, index, fid, raw, model)
+            parsed.findings += prop_findings
+            parsed.findings += check_sensitive_keys(file, index, fid, raw)
+        props = raw.get("properties") if isinstance(raw, dict) else None
+        geometry = raw.get("geometry") if isinstance(raw, dict) else None
+        parsed.features.append(
+            Feature(
+                index,
+                fid,
+                props if isinstance(props, dict) else {},
+                coords,
+                model_value,
+                loose_points(geometry),
+            )
+        )
+    parsed.findings += check_unique(
+        file,
+        (
+            (
+                f.id,
+                Finding(
+                    E,
+                    file,
+                    "this id is used by an earlier feature; ids must be unique",
+                    field="id",
+                    feature_id=f.id,
+                    index=f.index,
+                ),
+            )
+            for f in parsed.features
+        ),
+    )
+    return parsed
+
+
+def check_rings(file: str, index: int, name: str | None, geom: dict) -> list[Finding]:
+    """Every ring closed and of at least four positions (RFC 7946 §3.1.6), read from the raw JSON.
+
+    shapely closes an open ring without a word, so this must look before it does.
+    """
+    coords = geom.get("coordinates")
+    polygons = [coords] if geom.get("type") == "Polygon" else coords
+    if not isinstance(polygons, list):
+        return [Finding(E, file, "expected a list of polygons", "geometry.coordinates", name, index)]
+    out = []
+    for p, rings in enumerate(polygons):
+        if not isinstance(rings, list) or not rings:
+            out.append(
+                Finding(E, file, "a polygon needs at least one ring", "geometry.coordinates", name, index)
+            )
+            continue
+        for r, ring in enumerate(rings):
+            where = (
+                f"geometry.coordinates[{p}][{r}]"
+                if geom.get("type") == "MultiPolygon"
+                else (f"geometry.coordinates[{r}]")
+            )
+            ok = isinstance(ring, list) and all(
+                isinstance(pos, list) and len(pos) >= 2 and all(_is_number(v) for v in pos[:2])
+                for pos in ring
+            )
+            if not ok:
+                out.append(Finding(E, file, "expected a list of [lon, lat] positions", where, name, index))
+            elif len(ring) < 4:
+                out.append(
+                    Finding(
+                        E, file, f"a ring needs at least 4 positions; got {len(ring)}", where, name, index
+                    )
+                )
+            elif ring[0][:2] != ring[-1][:2]:
+                out.append(
+                    Finding(
+                        E,
+                        file,
+                        f"ring is not closed: it starts at {_short(ring[0])} and ends at {_short(ring[-1])}; "
+                        "repeat the first position at the end",
+                        where,
+                        name,
+                        index,
+                    )
+                )
+    return out
+
+
+def check_countries(file: str, obj: Any) -> ParsedFile:
+    """Country outlines: polygons with a name and a role. Coordinates may be finer than 2
+    decimals: these are public Natural Earth borders, not the route."""
+    parsed = ParsedFile(file, findings=check_collection(file, obj))
+    if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
+        return parsed
+    for index, raw in enumerate(obj["features"]):
+        props = raw.get("properties") if isinstance(raw, dict) else None
+        name = props.get("name") if isinstance(props, dict) and isinstance(props.get("name"), str) else None
+        geom = raw.get("geometry") if isinstance(raw, dict) else None
+        if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+            got = geom.get("type") if isinstance(geom, dict) else None
+            parsed.findings.append(
+                Finding(
+                    E, file, f"expected a Polygon or MultiPolygon; got {got!r}", "geometry.type", name, index
+                )
+            )
+            continue
+        ring_findings = check_rings(file, index, name, geom)
+        parsed.findings += ring_findings
+        if ring_findings:
+            continue
+        _, prop_findings = check_properties(file, index, name, raw, CountryProperties)
+        parsed.findings += prop_findings
+        shape = shapely.geometry.shape(json.loads(json.dumps(geom, default=float)))
+        if not shape.is_valid:
+            parsed.findings.append(
+                Finding(
+                    W, file, f"invalid polygon ({shapely.is_valid_reason(shape)})", "geometry", name, index
+                )
+            )
+            continue
+        if name and not prop_findings:
+            parsed.outlines.append(Outline(index, name, dict(props), shape))
+    return parsed
+
+
+# --------------------------------------------------------------------------- CSV rules
+
+
+def check_rows(file: str, raw: bytes, max_rows: int | None) -> ParsedFile:
+    """Each row against its schema model, ids unique, dates as precise as they say."""
+    model = CSV_MODELS[file]
+    header, rows, findings = parse_csv(file, raw, max_rows)
+    parsed = ParsedFile(file, findings=findings, readable=not findings)
+    if findings:
+        return parsed
+    missing = [c for c in required_columns(model) if c not in header]
+    if missing:
+        parsed.findings.append(
+            Finding(E, file, f"missing column(s): {', '.join(missing)}", field="header", line=1)
+        )
+        parsed.readable = False
+        return parsed
+    for row in rows:
+        parsed.rows.append(row)
+        if row.bad_width is not None:
+            parsed.findings.append(
+                Finding(
+                    E,
+                    file,
+                    f"has {row.bad_width} cells; the header has {len(header)} (a missing quote or comma?)",
+                    line=row.line,
+                )
+            )
+            continue
+        try:
+            row.model = model.model_validate(row.cells)
+        except ValidationError as exc:
+            parsed.findings += _pydantic_findings(
+                exc, lambda fld, msg, r=row: Finding(E, file, msg, fld, r.id, line=r.line)
+            )
+            continue
+        parsed.findings += [
+            Finding(E, file, msg, fld, row.id, line=row.line) for fld, msg in row_problems(row.model)
+        ]
+    parsed.findings += check_unique(
+        file,
+        (
+            (
+                r.id,
+                Finding(
+                    E, file, "this id is used on an earlier line; ids must be unique", "id", r.id, line=r.line
+                ),
+            )
+            for r in rows
+        ),
+    )
+    return parsed
+
+
+def row_problems(model: BaseModel) -> list[tuple[str, str]]:
+    """(field, message) pairs a row model finds in itself beyond its field types."""
+    return model.date_problems() if isinstance(model, EventRow) else []
+
+
+# --------------------------------------------------------------------------- one file, on its own
+
+
+def check_file(name: str, raw: bytes, max_rows: int | None = MAX_ROWS) -> ParsedFile:
+    """Parse ``raw`` as data file ``name`` and run every rule that needs no other file.
+
+    A pure function of its arguments, so its result can be reused while the bytes
+    are the same (``geo.data.validation`` keeps a cache keyed by content hash).
+    """
+    if name in CSV_MODELS:
+        return check_rows(name, raw, max_rows)
+    obj, findings = parse_json(name, raw)
+    if obj is None:
+        return ParsedFile(name, findings=findings, readable=False)
+    if name == paths.ROUTE:
+        return check_features(name, obj, "LineString", 2, SegmentProperties)
+    if name == paths.PLACES:
+        return check_features(name, obj, "Point", 1, PlaceProperties)
+    return check_countries(name, obj)
+
+
+# --------------------------------------------------------------------------- cross-file rules
+
+
+def check_references(files: Mapping[str, ParsedFile]) -> list[Finding]:
+    """Every ``sources``/``source_ids``/``source_id``/``segment_id``/``quote_id`` resolves."""
+    if paths.SOURCES not in files:
+        return []
+    source_ids = {r.model.id for r in files[paths.SOURCES].rows if r.model}
+    route = files.get(paths.ROUTE)
+    segment_ids = {f.id for f in route.features if f.id} if route else set()
+    quotes = files.get(paths.QUOTES)
+    quote_ids = {r.model.id for r in quotes.rows if r.model} if quotes else set()
+    out = []
+
+    def unknown(kind: str, value: str, known: set[str]) -> str:
+        hint = ", ".join(sorted(known)[:8]) or "none"
+        return f"unknown {kind} {value!r} (known: {hint})"
+
+    for file in (paths.ROUTE, paths.PLACES):
+        for f in files[file].features if file in files else []:
+            for sid in getattr(f.model, "sources", []) or []:
+                if sid not in source_ids:
+                    out.append(Finding(E, file, unknown("source", sid, source_ids), "sources", f.id, f.index))
+    for file, parsed in files.items():
+        for r in parsed.rows:
+            m = r.model
+            if m is None:
+                continue
+            refs = [
+                ("source_id", sid, source_ids, "source") for sid in [getattr(m, "source_id", None)] if sid
+            ]
+            refs += [("source_ids", sid, source_ids, "source") for sid in getattr(m, "source_ids", [])]
+            if route is not None:
+                refs += [
+                    ("segment_id", seg, segment_ids, "segment")
+                    for seg in [getattr(m, "segment_id", "")]
+                    if seg
+                ]
+            if quotes is not None and file != paths.QUOTES:
+                refs += [("quote_id", q, quote_ids, "quote") for q in [getattr(m, "quote_id", "")] if q]
+            for fld, value, known, kind in refs:
+                if value not in known:
+                    out.append(Finding(E, file, unknown(kind, value, known), fld, r.id, line=r.line))
+    return out

@@ -1,0 +1,1 @@
+"""Files made from the data for use without the app: the one-file screening pack."""

@@ -1,0 +1,118 @@
+"""Colours and type of everything on the map: the viewer's light map or the projector's dark one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Okabe–Ito colours: distinguishable under the common colour-vision deficiencies.
+COUNTRY_COLORS: dict[str, str] = {
+    "North Korea": "#000000",
+    "China": "#D55E00",
+    "Vietnam": "#009E73",
+    "Laos": "#CC79A7",
+    "Thailand": "#0072B2",
+    "South Korea": "#E69F00",
+}
+#: Legs drawn, not travelled on the ground, are dashed.
+DASHED_KINDS = frozenset({"flight", "symbolic"})
+
+
+@dataclass(frozen=True)
+class MapTheme:
+    """Colours of everything that is not data."""
+
+    name: str
+    sea: str
+    land: dict[str, str]
+    border: dict[str, str]
+    label: str
+    label_halo: str
+    #: Drawn under each route line so it stands off the land.
+    casing: str
+    halo: str
+    panel_bg: str
+    panel_text: str
+    route_colors: dict[str, str] = field(default_factory=lambda: dict(COUNTRY_COLORS))
+    #: Base font size of map text in px (labels, legend); the projector's is larger.
+    font_px: float = 13
+
+    def color(self, country: str) -> str:
+        return self.route_colors.get(country, "#888888")
+
+
+LIGHT = MapTheme(
+    name="light",
+    sea="#d6e6ef",
+    land={"route": "#f6f1e7", "korea": "#f1ede4", "context": "#e9e9e6"},
+    border={"route": "#7d7468", "korea": "#7d7468", "context": "#b9b9b4"},
+    label="#4a4339",
+    label_halo="#ffffff",
+    casing="#ffffff",
+    halo="#ffd400",
+    panel_bg="rgba(255,255,255,.94)",
+    panel_text="#1d1d1d",
+)
+#: High contrast on a dark sea for projectors; black would vanish, so North Korea's leg is white.
+PROJECTOR = MapTheme(
+    name="projector",
+    sea="#0a1622",
+    land={"route": "#2e3440", "korea": "#2e3440", "context": "#1e232b"},
+    border={"route": "#aab4c0", "korea": "#aab4c0", "context": "#56606b"},
+    label="#e8edf2",
+    label_halo="#000000",
+    casing="#000000",
+    halo="#ffd400",
+    panel_bg="rgba(10,10,10,.9)",
+    panel_text="#f5f5f5",
+    route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
+)
+
+
+def segment_style(country: str, kind: str, segment_id: str = "", theme: MapTheme = LIGHT) -> dict:
+    """Leaflet path style. The class names let tests and CSS find a segment by id."""
+    return {
+        "className": f"route-segment seg-{segment_id}" if segment_id else "route-segment",
+        "color": theme.color(country),
+        "weight": 5,
+        "opacity": 0.95,
+        "dashArray": "10 8" if kind in DASHED_KINDS else None,
+        "lineCap": "round",
+    }
+
+
+def outline_style(role: str, theme: MapTheme) -> dict:
+    """Route countries and Korea stand out from the neighbours drawn only for context."""
+    return {
+        "fillColor": theme.land.get(role, theme.land["context"]),
+        "fillOpacity": 1,
+        "color": theme.border.get(role, theme.border["context"]),
+        "weight": 1.2 if role != "context" else 0.8,
+        "className": f"country-outline country-{role}",
+    }
+
+
+def map_css(theme: MapTheme) -> str:
+    return f"""
+<style>
+  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 system-ui, sans-serif; }}
+  .route-legend {{ background: {theme.panel_bg}; padding: 6px 9px; border-radius: 6px;
+    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: {theme.panel_text}; max-width: 210px; font-size: 12.5px; }}
+  .route-legend summary {{ cursor: pointer; font-weight: 700; }}
+  .route-legend ul {{ list-style: none; margin: 4px 0; padding: 0; }}
+  .route-legend li {{ display: flex; align-items: center; gap: 6px; margin: 1px 0; }}
+  .route-legend p {{ margin: 4px 0 0; font-size: 11.5px; opacity: .85; }}
+  .country-label {{ color: {theme.label}; font-size: 12px; font-weight: 600; letter-spacing: .08em;
+    text-transform: uppercase; white-space: nowrap;
+    text-shadow: 0 0 3px {theme.label_halo}, 0 0 3px {theme.label_halo};
+    transform: translate(-50%, -50%); pointer-events: none; }}
+  .route-arrow {{ font-size: 16px; line-height: 16px; text-align: center; pointer-events: none;
+    text-shadow: 0 0 2px {theme.casing}, 0 0 2px {theme.casing}; }}
+  .route-popup {{ font-size: 13px; }}
+  .route-popup h4 {{ margin: 0 0 4px; font-size: 14px; }}
+  .route-popup p {{ margin: 4px 0; }}
+  .route-popup .note {{ color: #555; font-style: italic; }}
+  .route-popup ul {{ margin: 0; padding-left: 18px; font-size: 12px; }}
+  .route-popup .sources {{ margin-bottom: 0; font-size: 12px; font-weight: 600; }}
+  :lang(ko) .leaflet-container, .leaflet-container:lang(ko) {{ word-break: keep-all; }}
+</style>
+"""

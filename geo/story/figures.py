@@ -1,0 +1,78 @@
+"""Headline figures and the cost change in words, from ``figures.csv``, each with its sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.data.dataset import Dataset
+from geo.story.i18n import Strings
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    value: str
+    #: Where the number comes from, shown on demand.
+    help: str
+
+
+def sources_text(dataset: Dataset, source_ids: Iterable[str]) -> str:
+    return "; ".join(dataset.source_label(sid) for sid in source_ids)
+
+
+def _figure(dataset: Dataset, figure_id: str) -> pd.Series | None:
+    figures = dataset.figures
+    return figures.loc[figure_id] if figure_id in figures.index else None
+
+
+def headline_figures(dataset: Dataset, tr: Strings) -> list[Headline]:
+    """Headline numbers, each with its sources. Missing figures are left out, never invented."""
+    out = []
+    cite = tr("story.sources_prefix")
+    total = _figure(dataset, "rescued-total")
+    if total is not None:
+        qualifier = "+" if total["qualifier"] == "more than" else ""
+        out.append(
+            Headline(
+                tr("story.rescued_total", period=total["period"]),
+                f"{total['value']:,}{qualifier}",
+                f"{total['note']} {cite} {sources_text(dataset, total['source_ids'])}",
+            )
+        )
+    since = _figure(dataset, "rescued-post-covid")
+    if since is not None:
+        out.append(
+            Headline(
+                tr("story.rescued_since", period=since["period"].split(" (")[0]),
+                f"{since['value']:,}",
+                f"{since['note']} {cite} {sources_text(dataset, since['source_ids'])}",
+            )
+        )
+    before, after = _figure(dataset, "cost-pre-covid"), _figure(dataset, "cost-post-covid")
+    change = cost_change(dataset, tr)
+    if before is not None and after is not None and change is not None:
+        out.append(
+            Headline(
+                tr("story.cost_headline"),
+                f"${before['value']:,} → ${after['value']:,}",
+                f"{change} {cite} " + sources_text(dataset, [*before["source_ids"], *after["source_ids"]]),
+            )
+        )
+    return out
+
+
+def cost_change(dataset: Dataset, tr: Strings) -> str | None:
+    """The cost of one rescue before and after the pandemic, in words, from ``figures.csv``."""
+    qualifiers = {"about": tr("story.about"), "more than": tr("story.more_than")}
+    parts = []
+    for figure_id in ("cost-pre-covid", "cost-post-covid"):
+        row = _figure(dataset, figure_id)
+        if row is None:
+            return None
+        qualifier = f"{qualifiers.get(row['qualifier'], row['qualifier'])} " if row["qualifier"] else ""
+        parts.append(f"{qualifier}${row['value']:,}")
+    text = tr("story.cost_change", before=parts[0], after=parts[1])
+    return text[:1].upper() + text[1:]

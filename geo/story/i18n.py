@@ -1,0 +1,227 @@
+"""Interface languages: strings from one TOML file per language in ``data/i18n/``, English as the fallback.
+
+Two kinds of keys live in a catalogue:
+
+* interface strings (``route_map.title``, ``legend.dashed``…): English defines
+  them all; another language should translate each, and a missing one falls back
+  to English (a warning for maintainers, never a blank on screen);
+* translations of data (``route.<id>.title``, ``tour.<id>.text``…): the English
+  text is the data file itself, so these appear only in other languages.
+
+Quotes are never translated: they are shown as published, in English, and
+marked as such. ``translate_dataset`` leaves the quotes table alone on purpose.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geo import paths
+from geo.data.dataset import Dataset
+from geo.data.findings import Finding, Severity
+
+I18N_DIR = paths.DATA_DIR / "i18n"
+DEFAULT = "en"
+#: Language code → its own name, for the switch. Order is the switch's order.
+LANGUAGES: dict[str, str] = {"en": "English", "ko": "한국어"}
+#: Data tables whose text columns may be translated, keyed ``<table>.<id>.<column>``.
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "route": ("title", "summary"),
+    "places": ("name",),
+    "tour": ("title", "text"),
+    "events": ("title", "note"),
+    "figures": ("period", "note"),
+    "costs": ("period",),
+}
+_DATA_KEY = re.compile(rf"^({'|'.join(TRANSLATABLE)})\.([a-z0-9-]+)\.([a-z_]+)$")
+#: Markup in a translation: a tag, a comment or a character reference. Translations are plain text.
+_HTML = re.compile(r"<\s*[a-zA-Z/!?]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out |= flatten(value, f"{full}.")
+        else:
+            out[full] = value
+    return out
+
+
+def placeholders(text: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return {"<unbalanced braces>"}
+
+
+@dataclass(frozen=True)
+class Strings:
+    """One language's strings with English behind them."""
+
+    lang: str
+    own: Mapping[str, str]
+    fallback: Mapping[str, str]
+    #: Content hash of the catalogues read: a cache key for anything translated with these.
+    version: str = ""
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        text = self.own.get(key)
+        if not isinstance(text, str):
+            text = self.fallback.get(key, key)
+        return text.format(**values) if values else text
+
+    def get(self, key: str) -> str | None:
+        """A translation of data, or None when there is none (show the data's English)."""
+        value = self.own.get(key)
+        return value if isinstance(value, str) else None
+
+    def country(self, name: str) -> str:
+        return self(f"country.{name}") if f"country.{name}" in self.fallback else name
+
+    def mode(self, mode: str) -> str:
+        return self(f"mode.{mode}") if f"mode.{mode}" in self.fallback else mode
+
+
+def read_catalogue(path: Path) -> dict[str, Any]:
+    with path.open("rb") as f:
+        return flatten(tomllib.load(f))
+
+
+def _parse_or_empty(raw: bytes | None) -> dict[str, Any]:
+    """A broken or missing translation must not take the app down: its language falls back to English."""
+    if raw is None:
+        return {}
+    try:
+        return flatten(tomllib.loads(raw.decode("utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}
+
+
+@lru_cache(maxsize=8)
+def _load(lang: str, version: str, english_raw: bytes | None, own_raw: bytes | None) -> Strings:
+    english = _parse_or_empty(english_raw)
+    own = english if lang == DEFAULT else _parse_or_empty(own_raw)
+    return Strings(lang, own, english, version)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def strings(lang: str | None = DEFAULT, directory: Path = I18N_DIR) -> Strings:
+    """The strings for ``lang`` (unknown codes give English); reread when a catalogue's content changes."""
+    lang = lang if lang in LANGUAGES else DEFAULT
+    english_raw = _read(directory / f"{DEFAULT}.toml")
+    if english_raw is None and directory != I18N_DIR:
+        english_raw = _read(I18N_DIR / f"{DEFAULT}.toml")
+    own_raw = english_raw if lang == DEFAULT else _read(directory / f"{lang}.toml")
+    version = hashlib.sha256((english_raw or b"") + b"\0" + (own_raw or b"")).hexdigest()[:16]
+    return _load(lang, version, english_raw, own_raw)
+
+
+def translate_dataset(dataset: Dataset, s: Strings) -> Dataset:
+    """The data with text columns in the language of ``s`` where translated. Quotes stay as published."""
+    if s.lang == DEFAULT:
+        return dataset
+    changes: dict[str, pd.DataFrame] = {}
+    for table, columns in TRANSLATABLE.items():
+        frame = getattr(dataset, table).copy()
+        for column in columns:
+            frame[column] = [
+                s.get(f"{table}.{rid}.{column}") or value
+                for rid, value in zip(frame["id"], frame[column], strict=True)
+            ]
+        changes[table] = frame
+    return dataclasses.replace(dataset, **changes)
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+
+def check_catalogues(
+    catalogues: Mapping[str, Mapping[str, Any]], dataset: Dataset | None = None
+) -> list[Finding]:
+    """Missing, unknown and mismatched keys, named by file and key like every other finding."""
+    findings: list[Finding] = []
+    english = catalogues.get(DEFAULT, {})
+    for lang, cat in catalogues.items():
+        file = f"i18n/{lang}.toml"
+        for key, value in cat.items():
+            if not isinstance(value, str):
+                findings.append(
+                    Finding(Severity.ERROR, file, f"expected text; got {type(value).__name__}", key)
+                )
+                continue
+            if _HTML.search(value):
+                findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        file,
+                        "looks like HTML or an HTML entity; translations are plain text, shown as written",
+                        key,
+                    )
+                )
+            data_key = _DATA_KEY.match(key)
+            if data_key:
+                if lang == DEFAULT:
+                    findings.append(
+                        Finding(
+                            Severity.ERROR, file, "English text of data lives in the data file, not here", key
+                        )
+                    )
+                elif dataset is not None and data_key[2] not in set(getattr(dataset, data_key[1])["id"]):
+                    findings.append(
+                        Finding(Severity.WARNING, file, f"no {data_key[1]} record with this id", key)
+                    )
+                elif data_key[3] not in TRANSLATABLE[data_key[1]]:
+                    findings.append(Finding(Severity.ERROR, file, "this column is not translated", key))
+                continue
+            if key not in english:
+                findings.append(Finding(Severity.ERROR, file, "unknown key: not in en.toml (a typo?)", key))
+            elif placeholders(value) != placeholders(english[key]):
+                findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        file,
+                        f"placeholders {sorted(placeholders(value))} differ from English "
+                        f"{sorted(placeholders(english[key]))}",
+                        key,
+                    )
+                )
+        if lang != DEFAULT:
+            findings += [
+                Finding(Severity.WARNING, file, "missing: English is shown instead", key)
+                for key in english
+                if key not in cat
+            ]
+    return findings
+
+
+def validate_catalogues(directory: Path = I18N_DIR, dataset: Dataset | None = None) -> list[Finding]:
+    catalogues: dict[str, dict[str, Any]] = {}
+    findings: list[Finding] = []
+    for lang in LANGUAGES:
+        path = directory / f"{lang}.toml"
+        try:
+            catalogues[lang] = read_catalogue(path)
+        except FileNotFoundError:
+            findings.append(Finding(Severity.ERROR, f"i18n/{lang}.toml", "file is missing"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            findings.append(Finding(Severity.ERROR, f"i18n/{lang}.toml", f"not valid TOML: {exc}"))
+    return findings + check_catalogues(catalogues, dataset)

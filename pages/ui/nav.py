@@ -1,0 +1,45 @@
+"""The app's pages as ``st.Page`` objects, in the run's language: for ``app.py``'s navigation and for links.
+
+A page's identity is its ``url_path``, so building the objects again (for a
+``st.page_link``) names the same page ``st.navigation`` registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.story.i18n import Strings
+
+
+@dataclass(frozen=True)
+class Pages:
+    route: st.Page
+    presenter: st.Page
+    sources: st.Page
+    editor: st.Page
+    #: ``/route``, the Route Map's own name: opens the map at its canonical address, ``/``.
+    route_alias: st.Page
+
+    def listed(self) -> list[st.Page]:
+        return [self.route, self.presenter, self.sources, self.editor, self.route_alias]
+
+
+def pages(tr: Strings) -> Pages:
+    # Imported here: the page modules link to each other through this function.
+    from pages import editor, presenter, route_map, sources
+
+    return Pages(
+        route=st.Page(route_map.render, title=tr("nav.route_map"), icon=":material/map:", default=True),
+        presenter=st.Page(
+            presenter.render, title=tr("nav.presenter"), icon=":material/slideshow:", url_path="presenter"
+        ),
+        sources=st.Page(
+            sources.render, title=tr("nav.sources"), icon=":material/menu_book:", url_path="sources"
+        ),
+        editor=st.Page(editor.render, title=tr("nav.editor"), icon=":material/edit:", url_path="editor"),
+        route_alias=st.Page(
+            route_map.render, title=tr("nav.route_map"), url_path="route", visibility="hidden"
+        ),
+    )

@@ -1,0 +1,343 @@
+"""The maintainer editor's logic: sign-in, staging an upload or a sketch, diffs, and safe saving."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from geo import paths
+from geo.data.parse import MAX_FILE_BYTES
+from geo.edit import auth
+from geo.edit.diff import diff_file
+from geo.edit.save import ConflictError, SaveRefused, content_hash, list_backups, save_file
+from geo.edit.staging import (
+    dump_collection,
+    format_problem,
+    guess_target,
+    round_coords,
+    sketched_segment,
+    stage,
+    with_segment,
+)
+from geo.story.i18n import strings
+from tests.conftest import feature
+
+EN = strings("en")
+
+ROUTE = paths.ROUTE
+
+
+def route_obj(directory: Path) -> dict:
+    return json.loads((directory / ROUTE).read_bytes())
+
+
+def route_bytes(obj: dict) -> bytes:
+    return dump_collection(obj)
+
+
+def retitled(directory: Path, segment_id: str, title: str) -> bytes:
+    obj = route_obj(directory)
+    feature(obj, segment_id)["properties"]["title"] = title
+    return route_bytes(obj)
+
+
+# ------------------------------------------------------------------ sign-in
+
+
+def test_password_from_secrets_wins_over_environment():
+    assert auth.configured_password({"maintainer_password": "s3"}, {auth.PASSWORD_ENV: "env"}) == "s3"
+    assert auth.configured_password({}, {auth.PASSWORD_ENV: "env"}) == "env"
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", 42])
+def test_blank_or_odd_password_means_editing_is_off(value):
+    assert auth.configured_password({"maintainer_password": value}, {}) is None
+
+
+def test_token_is_bound_to_the_password():
+    token = auth.session_token("right")
+    assert auth.token_valid(token, "right")
+    assert not auth.token_valid(token, "changed")
+    assert not auth.token_valid(token, None)
+    assert not auth.token_valid("forged", "right")
+    assert not auth.token_valid(None, "right")
+    assert "right" not in token
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_repeated_failures_slow_down_and_success_resets():
+    clock = FakeClock()
+    throttle = auth.Throttle(clock)
+    for _ in range(auth.FREE_ATTEMPTS):
+        result = auth.attempt("guess", "right", throttle)
+        assert result.token is None
+        assert result.message(EN) == "Wrong password."
+    result = auth.attempt("guess", "right", throttle)
+    assert "next attempt is possible in 1 s" in result.message(EN)
+    # Even the right password waits out the delay.
+    result = auth.attempt("right", "right", throttle)
+    assert result.token is None
+    assert result.message(EN).startswith("Too many failed attempts")
+    clock.now += 1
+    auth.attempt("guess", "right", throttle)
+    assert throttle.wait_s() == 2
+    clock.now += 2
+    result = auth.attempt("right", "right", throttle)
+    assert result.token is not None
+    assert result.outcome == "signed_in"
+    assert throttle.failures == 0
+
+
+def test_delay_is_capped():
+    clock = FakeClock()
+    throttle = auth.Throttle(clock)
+    for _ in range(40):
+        clock.now += auth.MAX_DELAY_S
+        throttle.failed()
+    assert throttle.wait_s() == auth.MAX_DELAY_S
+
+
+def test_messages_never_contain_the_password():
+    throttle = auth.Throttle()
+    for given in ("hunter2", "sesame"):
+        result = auth.attempt(given, "sesame", throttle)
+        for lang in ("en", "ko"):
+            shown = result.message(strings(lang))
+            assert "hunter2" not in shown
+            assert "sesame" not in shown
+        assert "sesame" not in str(result.token)
+
+
+# ------------------------------------------------------------------ saving
+
+
+def test_save_replaces_the_file_and_keeps_a_backup(data_dir: Path):
+    before = (data_dir / ROUTE).read_bytes()
+    new = retitled(data_dir, "laos-jungle", "Through the jungle")
+    saved = save_file(data_dir, ROUTE, new, base_version=content_hash(before))
+    assert (data_dir / ROUTE).read_bytes() == new
+    assert saved.backup is not None
+    assert saved.backup.read_bytes() == before
+    assert list_backups(data_dir, ROUTE) == [saved.backup]
+    assert saved.version == content_hash(new)
+
+
+def test_conflicting_save_is_refused(data_dir: Path):
+    start = content_hash((data_dir / ROUTE).read_bytes())
+    first = retitled(data_dir, "laos-jungle", "First maintainer")
+    save_file(data_dir, ROUTE, first, base_version=start)
+    second = retitled(data_dir, "vietnam-north", "Second maintainer")
+    with pytest.raises(ConflictError, match="changed on disk since you loaded it"):
+        save_file(data_dir, ROUTE, second, base_version=start)
+    assert (data_dir / ROUTE).read_bytes() == first
+
+
+def test_invalid_content_is_never_written(data_dir: Path):
+    before = (data_dir / ROUTE).read_bytes()
+    with pytest.raises(SaveRefused) as refused:
+        save_file(data_dir, ROUTE, b"{not json", base_version=content_hash(before))
+    assert "not valid JSON" in refused.value.findings[0].message
+    assert (data_dir / ROUTE).read_bytes() == before
+    assert list_backups(data_dir, ROUTE) == []
+
+
+def test_only_data_files_can_be_saved(data_dir: Path):
+    with pytest.raises(SaveRefused, match="not a data file"):
+        save_file(data_dir, "../app.py", b"", base_version="missing")
+
+
+def test_save_interrupted_before_replace_leaves_the_original(data_dir: Path, monkeypatch):
+    before = (data_dir / ROUTE).read_bytes()
+    real_replace = os.replace
+
+    def crash(src, dst):
+        if Path(dst).name == ROUTE:
+            raise OSError("power cut")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash)
+    new = retitled(data_dir, "laos-jungle", "Never saved")
+    with pytest.raises(SaveRefused, match=r"Nothing was saved: .*power cut"):
+        save_file(data_dir, ROUTE, new, base_version=content_hash(before))
+    assert (data_dir / ROUTE).read_bytes() == before
+    assert not [p for p in data_dir.iterdir() if p.name.endswith(".tmp")], "temporary file left behind"
+
+
+# ------------------------------------------------------------------ diffs
+
+
+def test_diff_by_feature_id(data_dir: Path):
+    old = (data_dir / ROUTE).read_bytes()
+    obj = route_obj(data_dir)
+    obj["features"] = [f for f in obj["features"] if f["properties"]["id"] != "flight-seoul"]
+    feature(obj, "laos-jungle")["properties"]["title"] = "New title"
+    feature(obj, "vietnam-jungle")["geometry"]["coordinates"][-1][1] += 0.1
+    extra = json.loads(json.dumps(feature(obj, "thailand-bangkok")))
+    extra["properties"]["id"] = "new-leg"
+    obj["features"].append(extra)
+    obj["features"].reverse()
+    changes = {c.id: c for c in diff_file(ROUTE, old, route_bytes(obj))}
+    assert changes["flight-seoul"].kind == "removed"
+    assert changes["new-leg"].kind == "added"
+    assert changes["laos-jungle"].fields == ("title",)
+    moved = changes["vietnam-jungle"]
+    assert moved.fields == ("geometry",)
+    assert moved.geometry.startswith("moved up to 11.")
+    assert len(changes) == 4, "reordering alone is not a change"
+
+
+def test_diff_of_csv_rows_by_id(data_dir: Path):
+    old = (data_dir / paths.SOURCES).read_bytes()
+    new = old.replace(b"New Documentary", b"A New Documentary", 1)
+    changes = diff_file(paths.SOURCES, old, new)
+    assert [(c.kind, c.fields) for c in changes] == [("changed", ("title",))]
+
+
+def test_diff_of_unreadable_upload_is_none(data_dir: Path):
+    assert diff_file(ROUTE, (data_dir / ROUTE).read_bytes(), b"\xff\xfe") is None
+
+
+# ------------------------------------------------------------------ staging uploads and sketches
+
+
+@pytest.mark.parametrize(
+    ("upload", "target"),
+    [
+        ("route.geojson", ROUTE),
+        ("route (2).geojson", ROUTE),
+        ("quotes-new.csv", paths.QUOTES),
+        ("x.txt", None),
+    ],
+)
+def test_guess_target(upload, target):
+    assert guess_target(upload) == target
+
+
+def test_wrong_kind_of_file_is_refused_with_a_clear_message(data_dir: Path):
+    assert format_problem(ROUTE, "route.json") is None
+    problem = format_problem(paths.QUOTES, "quotes.geojson")
+    assert (
+        problem.message == "'quotes.geojson' cannot replace quotes.csv: quotes.csv must be a CSV file (.csv)"
+    )
+    staged = stage(data_dir, ROUTE, b"id,text\n", origin="route.csv")
+    assert not staged.ok
+    assert "must be a GeoJSON file" in staged.findings[0].message
+
+
+def edited(directory: Path, change) -> bytes:
+    obj = route_obj(directory)
+    change(feature(obj, "laos-jungle"))
+    return route_bytes(obj)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("invalid JSON", lambda d: b'{"type": "FeatureCollection", ', "not valid JSON"),
+        (
+            "wrong geometry",
+            lambda d: route_bytes(
+                {
+                    **route_obj(d),
+                    "features": [
+                        {**f, "geometry": {"type": "Point", "coordinates": [105.0, 20.0]}}
+                        for f in route_obj(d)["features"]
+                    ],
+                }
+            ),
+            "expected a LineString; got 'Point'",
+        ),
+        (
+            "3 decimals",
+            lambda d: edited(d, lambda f: f["geometry"]["coordinates"][1].__setitem__(0, 104.123)),
+            "has 3 decimals; at most 2 allowed",
+        ),
+        (
+            "missing source",
+            lambda d: edited(d, lambda f: f["properties"]["sources"].append("nowhere")),
+            "unknown source 'nowhere'",
+        ),
+        ("oversized", lambda d: b" " * (MAX_FILE_BYTES + 1), "the limit is 20 MiB"),
+    ],
+)
+def test_bad_uploads_are_refused_with_their_message(data_dir: Path, name, make, message):
+    staged = stage(data_dir, ROUTE, make(data_dir), origin="route.geojson")
+    assert not staged.ok, name
+    assert any(message in f.message for f in staged.findings), [f.message for f in staged.findings]
+    assert staged.preview is None
+
+
+def test_round_coords_to_the_privacy_limit():
+    assert round_coords([[104.1234, 20.456], [104.1249, 20.4589], [105.0, 21.0]]) == [
+        [104.12, 20.46],
+        [105.0, 21.0],
+    ]
+
+
+def test_sketch_becomes_a_valid_segment(data_dir: Path):
+    obj = route_obj(data_dir)
+    last = obj["features"][-1]
+    end = last["geometry"]["coordinates"][-1]
+    props = {
+        **last["properties"],
+        "id": "seoul-onward",
+        "order": len(obj["features"]) + 1,
+        "country": "South Korea",
+        "kind": "flight",
+        "title": "Sketched <b>leg</b>",
+    }
+    geometry = {"type": "LineString", "coordinates": [end, [end[0] + 0.2345, end[1] + 0.1111]]}
+    new = with_segment((data_dir / ROUTE).read_bytes(), sketched_segment(geometry, props))
+    staged = stage(data_dir, ROUTE, new, origin="sketch")
+    assert staged.ok, staged.findings
+    assert [(c.kind, c.id) for c in staged.changes] == [("added", "seoul-onward")]
+    added = feature(json.loads(new), "seoul-onward")
+    assert added["geometry"]["coordinates"][1] == [round(end[0] + 0.2345, 2), round(end[1] + 0.1111, 2)]
+
+
+def test_sketch_with_an_existing_id_replaces_that_segment(data_dir: Path):
+    old = route_obj(data_dir)
+    target = feature(old, "laos-jungle")
+    coords = target["geometry"]["coordinates"]
+    geometry = {"type": "LineString", "coordinates": [coords[0], [104.5, 19.5], coords[-1]]}
+    new = json.loads(
+        with_segment((data_dir / ROUTE).read_bytes(), sketched_segment(geometry, target["properties"]))
+    )
+    assert [f["properties"]["id"] for f in new["features"]] == [
+        f["properties"]["id"] for f in old["features"]
+    ]
+    assert feature(new, "laos-jungle")["geometry"]["coordinates"][1] == [104.5, 19.5]
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Polygon", "coordinates": [[[1, 1], [2, 2], [1, 2], [1, 1]]]},
+        {"type": "LineString", "coordinates": [[104.001, 20.001], [104.002, 20.002]]},
+    ],
+)
+def test_sketch_that_cannot_be_a_segment_is_refused(geometry):
+    with pytest.raises(ValueError, match="line"):
+        sketched_segment(geometry, {})
+
+
+def test_markup_in_an_upload_stays_text_on_the_preview_map(data_dir: Path):
+    payload = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    staged = stage(data_dir, ROUTE, retitled(data_dir, "laos-jungle", payload), origin="route.geojson")
+    assert staged.ok, staged.findings
+    from geo.map.build import build_map
+
+    html = build_map(staged.preview, EN).get_root().render()
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "\\u003cimg src=x" in html, "a JSON string the browser sets as text"

@@ -1,0 +1,63 @@
+"""The one-file screening pack: self-contained, escaped, written atomically, and from the command line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geo import paths
+from geo.data import load_dataset
+from geo.export.pack import build_pack, output_path, write_pack
+from geo.story.i18n import strings
+from geo.story.tour import chapters
+
+EN = strings("en")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset()
+
+
+def test_pack_is_self_contained(data):
+    html = build_pack(data, EN)
+    assert re.findall(r"<script[^>]+src=|<link[^>]+href=|url\((?!data:|#)[^)]*\)", html) == []
+    for chapter in chapters(data, EN):
+        assert chapter.title.replace("'", "\\u0027") in html or chapter.title in html
+    assert "<svg" in html  # the cost chart, inlined
+
+
+def test_pack_escapes_data(data_dir: Path):
+    text = (data_dir / paths.TOUR).read_text(encoding="utf-8")
+    (data_dir / paths.TOUR).write_text(
+        text.replace("Night in the jungle", "</script><script>alert(1)</script>")
+    )
+    html = build_pack(load_dataset(data_dir), EN)
+    assert "</script><script>alert(1)" not in html
+
+
+def test_write_pack_to_a_directory_or_a_file(data, tmp_path: Path):
+    assert output_path(tmp_path) == tmp_path / "escape-route-screening.html"
+    target = write_pack(data, tmp_path / "show.html", EN)
+    assert target == tmp_path / "show.html"
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["show.html"], "no temporary file left behind"
+
+
+def test_cli_export(tmp_path: Path):
+    from geo.cli import main
+
+    assert main(["export", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "escape-route-screening.html").stat().st_size > 100_000
+
+
+def test_cli_export_refuses_broken_data(data_dir: Path, tmp_path: Path, monkeypatch, capsys):
+    from geo.cli import main
+
+    (data_dir / paths.TOUR).write_text("order,id\n1,x\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "DATA_DIR", data_dir)
+    assert main(["export", "--out", str(tmp_path / "out")]) == 1
+    assert "tour.csv: line 1: header: missing column(s)" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,151 @@
+"""The map builder, tested by rendering to HTML (no browser), as folium's own tests do."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import folium
+import pytest
+from folium import plugins
+
+from geo import paths
+from geo.data import load_dataset
+from geo.map.assets import STREAMLIT, AssetLinks, UnvendoredAssetError, localize
+from geo.map.build import build_map, legend_rows, segment_features, selection_layer
+from geo.map.geometry import arrow_bearing
+from geo.map.theme import LIGHT
+from geo.story.i18n import strings
+from tests.conftest import edit_geojson, feature
+
+XSS = '<img src=x onerror="window.__xss=1">'
+TEMPLATE = "`${window.__xss=2}` </script><script>window.__xss=3</script>"
+EN = strings("en")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def html(data) -> str:
+    return build_map(data, EN).get_root().render()
+
+
+def unescape_script(text: str) -> str:
+    """Page source as JavaScript would read its strings: ``\\u003c`` is ``<``."""
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_every_segment_place_and_country_is_in_the_map(data, html):
+    readable = unescape_script(html)
+    for segment_id in data.route["id"]:
+        assert f'"id":"{segment_id}"' in readable
+    for name in data.countries["name"]:
+        assert f'"name":"{name}"' in readable, name
+    for name in data.places["name"]:
+        assert name in readable
+
+
+def test_no_cdn_only_vendored_assets(html):
+    links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert links, "the map must load Leaflet from somewhere"
+    assert all(link.startswith("/app/static/vendor/") for link in links), links
+    for link in links:
+        assert (paths.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
+
+
+def test_online_tiles_are_optional_and_off(data):
+    html = build_map(data, EN).get_root().render()
+    assert "tile.openstreetmap.org" in html  # offered in the layer control…
+    assert (
+        re.search(r"tile_layer_\w+ = L\.tileLayer\([^;]*\);\s*\n\s*tile_layer_\w+\.addTo", html) is None
+    )  # …not shown
+    assert "openstreetmap" not in build_map(data, EN, online_tiles=False).get_root().render()
+
+
+def test_controls_legend_scale_and_layers(data, html):
+    assert "L.control.scale" in html
+    assert "L.control.layers" in html
+    assert "route-legend" in html
+    assert [label for label, _, _ in legend_rows(data, LIGHT, EN)] == [
+        "North Korea (symbolic)",
+        "China",
+        "Vietnam",
+        "Laos",
+        "Thailand",
+        "South Korea (flight)",
+    ]
+
+
+def test_flight_and_symbolic_legs_are_dashed(data):
+    rows = {label: dashed for label, _, dashed in legend_rows(data, LIGHT, EN)}
+    assert rows["South Korea (flight)"]
+    assert rows["North Korea (symbolic)"]
+    assert not rows["China"]
+
+
+def test_arrow_points_along_the_line():
+    (_, _), heading = arrow_bearing([(100.0, 20.0), (100.0, 21.0)])
+    assert heading == pytest.approx(0)
+    (_, _), heading = arrow_bearing([(100.0, 20.0), (99.0, 20.0)])
+    assert heading == pytest.approx(-90)
+
+
+def test_selection_layer_highlights_one_segment(data):
+    group = selection_layer(data, "laos-jungle")
+    html = folium.Map(tiles=None).add_child(group).get_root().render()
+    assert "route-selected" in html
+    assert "laos-jungle" in html
+    assert len(selection_layer(data, None)._children) == 0
+
+
+def test_unvendored_plugin_assets_are_refused():
+    m = folium.Map(tiles=None)
+    plugins.MiniMap().add_to(m)
+    with pytest.raises(UnvendoredAssetError, match="MiniMap"):
+        localize(m, STREAMLIT)
+
+
+def test_asset_prefix_is_configurable(data):
+    html = build_map(data, EN, assets=AssetLinks("/pack")).get_root().render()
+    assert 'src="/pack/leaflet/leaflet.js"' in html
+
+
+@pytest.mark.parametrize("payload", [XSS, TEMPLATE])
+def test_data_is_text_in_tooltips_popups_and_labels(data_dir: Path, payload: str):
+    def poison(o):
+        props = feature(o, "laos-jungle")["properties"]
+        props["title"] = payload
+        props["summary"] = payload
+
+    edit_geojson(data_dir, paths.ROUTE, poison)
+    edit_geojson(data_dir, paths.PLACES, lambda o: feature(o, "bangkok")["properties"].update(name=payload))
+    data = load_dataset(data_dir)
+    html = build_map(data, EN).get_root().render()
+    assert "<img src=x" not in html
+    assert "</script><script>window.__xss" not in html
+    # Data reaches the page only inside JSON strings with "<" escaped, and the browser sets it as text.
+    assert "\\u003cimg src=x" in html or "\\u003c/script\\u003e" in html
+    props = next(
+        f["properties"] for f in segment_features(data, LIGHT, EN) if f["properties"]["id"] == "laos-jungle"
+    )
+    assert props["tooltip"] == payload, "kept as text: the browser inserts it with textContent"
+    assert props["popup"]["title"] == payload
+
+
+def test_map_scripts_carry_data_as_json(data, html):
+    """Every data value is inside a JSON string: the segments' collection parses back whole."""
+    payload = re.search(r"var spec = (\{\"collection\".*?\});\n", html)
+    assert payload
+    spec = json.loads(payload.group(1))
+    assert [f["properties"]["id"] for f in spec["collection"]["features"]] == list(data.route["id"])
+
+
+def test_neighbours_are_drawn_under_the_route_countries(data):
+    """Neighbours are coarser and overlap the borders; painted last, they would cover part of China."""
+    html = unescape_script(build_map(data, EN).get_root().render())
+    roles = re.findall(r'"role":"(\w+)"', html)
+    assert roles.index("route") > max(i for i, role in enumerate(roles) if role == "context")
