@@ -437,6 +437,21 @@ def version(data_dir: Path | str, name: str) -> Version:
     return load(data_dir, name)[1]
 
 
+def git_identity(data_dir: Path | str) -> Author | None:
+    """The ``user.name``/``user.email`` git is configured with for the data's repository (for the CLI)."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        return None
+    values = {}
+    for key in ("user.name", "user.email"):
+        done = _run(data_dir, "config", "--get", key, check=False)
+        values[key] = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+    if not values["user.name"]:
+        return None
+    email = values["user.email"]
+    return Author(values["user.name"], email if re.fullmatch(r"[^\s<>@]+@[^\s<>@]+", email) else None)
+
+
 def log(data_dir: Path | str, name: str | None = None, limit: int = 50) -> list[Entry]:
     """Commits that touched the data files (or only ``name``), newest first. [] without a history."""
     data_dir = Path(data_dir)
