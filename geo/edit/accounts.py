@@ -151,6 +151,11 @@ class Accounts:
         return _dummy_hash(None)
 
 
+def client_key(client: str | None) -> str:
+    """How a client is throttled: its address as given (bounded); unknown clients share one counter."""
+    return (client if isinstance(client, str) and client else "unknown client")[:MAX_KEY_CHARS]
+
+
 def name_key(name: str | None) -> str:
     """How a typed name is looked up and throttled: trimmed, case-folded, bounded; blank is the legacy one."""
     text = name.strip() if isinstance(name, str) else ""
@@ -407,34 +412,36 @@ class Throttle:
         self._clients = _Counters(client_free, max_delay_s, max_keys)
         self._accounts = _Counters(account_free, max_delay_s, max_keys)
 
-    def wait_s(self, client: str, account: str | None) -> float:
+    def wait_s(self, client: str | None, account: str | None) -> float:
         """Seconds until this client may try this account (0: now)."""
         with self._lock:
             now = self._clock()
-            return max(self._clients.wait_s(client, now), self._accounts.wait_s(name_key(account), now))
+            return max(
+                self._clients.wait_s(client_key(client), now), self._accounts.wait_s(name_key(account), now)
+            )
 
-    def admit(self, client: str, account: str | None) -> float:
+    def admit(self, client: str | None, account: str | None) -> float:
         """Admit an attempt (returns 0, and counts it as failed until ``succeeded``), or return the wait."""
-        key = name_key(account)
+        ckey, akey = client_key(client), name_key(account)
         with self._lock:
             now = self._clock()
-            wait = max(self._clients.wait_s(client, now), self._accounts.wait_s(key, now))
+            wait = max(self._clients.wait_s(ckey, now), self._accounts.wait_s(akey, now))
             if wait > 0:
                 return wait
-            self._clients.fail(client, now)
-            self._accounts.fail(key, now)
+            self._clients.fail(ckey, now)
+            self._accounts.fail(akey, now)
             return 0.0
 
-    def succeeded(self, client: str, account: str | None) -> None:
+    def succeeded(self, client: str | None, account: str | None) -> None:
         with self._lock:
-            self._clients.clear(client)
+            self._clients.clear(client_key(client))
             self._accounts.clear(name_key(account))
 
     def failures(self, *, client: str | None = None, account: str | None = None) -> int:
         """Failures counted for a client or an account name (for the page and for tests)."""
         with self._lock:
             if client is not None:
-                return self._clients.failures(client)
+                return self._clients.failures(client_key(client))
             return self._accounts.failures(name_key(account))
 
     def remembered(self) -> tuple[int, int]:
@@ -468,8 +475,7 @@ def attempt(
     """
     if not accounts.editing_on:
         return Attempt(None, "off")
-    client_key = (client or "unknown client")[:MAX_KEY_CHARS]
-    wait = throttle.admit(client_key, name)
+    wait = throttle.admit(client, name)
     if wait > 0:
         return Attempt(None, "throttled", wait)
     account = accounts.get(name)
@@ -480,6 +486,6 @@ def attempt(
     else:
         ok = account.verify(given)
     if ok and account is not None:
-        throttle.succeeded(client_key, name)
+        throttle.succeeded(client, name)
         return Attempt(account.token(), "signed_in", 0.0, account.name)
-    return Attempt(None, "wrong", throttle.wait_s(client_key, name))
+    return Attempt(None, "wrong", throttle.wait_s(client, name))

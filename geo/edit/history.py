@@ -296,10 +296,17 @@ def _branch(repo: _Repo) -> str:
 
 @contextlib.contextmanager
 def _locked(repo: _Repo, *, shared: bool = False, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """One save at a time per repository, across threads (each opens its own lock) and processes."""
+    """One save at a time per repository, across threads (each opens its own lock) and processes.
+
+    ``shared``: a reader, who only waits for a save in progress to finish. A read-only
+    deployment cannot create the lock file, and cannot be saving either: readers go ahead.
+    """
     try:
         lock_file = (repo.git_dir / LOCK_NAME).open("a")
     except OSError as exc:
+        if shared:
+            yield
+            return
         raise SaveRefused(f"nothing was written: {_reason(exc)}") from None
     with lock_file:
         mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
@@ -762,13 +769,18 @@ def _commit_change(
     author: Author,
     validate: Validator,
     remote: str | None,
-    check: Callable[[_Repo, bytes | None], None],
+    check: Callable[[_Repo | None, bytes | None], None],
     subject: Callable[[bytes | None], str],
     note: str = "",
 ) -> SaveResult:
     """The transaction shared by ``save`` and ``restore``; ``check`` may refuse before anything is written."""
     _check_remote(remote)
-    repo = _ensure_repo(data_dir)
+    repo = _find_repo(data_dir)
+    if repo is None:
+        # Refuse what would be refused anyway before starting a history for the folder.
+        check(None, _read(data_dir / name))
+        _validated(data_dir, name, data, validate)
+        repo = _ensure_repo(data_dir)
     with _locked(repo):
         _ensure_baseline(repo, author)
         branch = _branch(repo)
@@ -815,11 +827,11 @@ def save(
     _check_name(name)
     author = _as_author(author)
 
-    def check(repo: _Repo, previous: bytes | None) -> None:
+    def check(repo: _Repo | None, previous: bytes | None) -> None:
         expected = base_version.commit
-        actual = _last_commit(repo, name)
+        actual = _last_commit(repo, name) if repo is not None else None
         same_commit = actual == expected or (
-            expected is None and actual is not None and _is_baseline(repo, actual)
+            expected is None and repo is not None and actual is not None and _is_baseline(repo, actual)
         )
         if _save.content_hash(previous) != base_version.content or not same_commit:
             raise ConflictError(
@@ -868,8 +880,8 @@ def restore(
     if old is None:
         raise SaveRefused(f"{name} did not exist at {commit[:7]}; there is nothing to restore")
 
-    def check(repo: _Repo, previous: bytes | None) -> None:
-        if previous != _blob(repo, "HEAD", name):
+    def check(repo: _Repo | None, previous: bytes | None) -> None:
+        if repo is not None and previous != _blob(repo, "HEAD", name):
             raise ConflictError(
                 f"{name} has changes that are not in the history (a hand edit?); restoring would lose "
                 "them. Nothing was written. Save or undo them first."

@@ -433,23 +433,24 @@ def _read_kml(raw: bytes, as_: ImportAs) -> _Source:
     import pyogrio
 
     layers = _gdal("KML", lambda: pyogrio.list_layers(raw))
-    taken = None
+    taken = False
     others = 0
     for index in range(len(layers)):
         frame = _gdal("KML", lambda index=index: _read_layer(raw, index, force_2d=False))
+        geoms = [g for g in frame.geometry if g is not None]
+        # Counted over every folder, as the timestamps are: none of it is kept.
+        source.elevations += int(sum(shapely.get_num_coordinates(g) for g in geoms if shapely.has_z(g)))
         if as_ == "route":
             found = [parts for parts in map(_line_parts, frame.geometry) if parts]
         else:
             found = [c for g in frame.geometry for c in _point_coords(g)]
         if not found:
             continue
-        if taken is not None:
+        if taken:
             others += 1
             continue
-        taken = str(layers[index][0])
+        taken = True
         source.fields |= _valued_columns(frame)
-        geoms = [g for g in frame.geometry if g is not None]
-        source.elevations = int(sum(shapely.get_num_coordinates(g) for g in geoms if shapely.has_z(g)))
         if as_ == "route":
             source.lines = found
         else:

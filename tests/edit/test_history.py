@@ -133,6 +133,15 @@ def test_save_inside_the_project_repository(tmp_path: Path, data_dir: Path):
     assert "app.py" not in entries[1].files
 
 
+def test_a_refused_first_save_starts_no_history(data_dir: Path):
+    with pytest.raises(SaveRefused):
+        save(data_dir, ROUTE, b"{not json")
+    with pytest.raises(ConflictError):
+        save(data_dir, ROUTE, edit_route(data_dir), base_version=history.Version("sha256:other", None))
+    assert not (data_dir / ".git").exists()
+    assert not (data_dir / ".gitignore").exists()
+
+
 def test_invalid_content_is_never_written_or_committed(data_dir: Path):
     save(data_dir, ROUTE, edit_route(data_dir))
     before = (data_dir / ROUTE).read_bytes()
