@@ -295,7 +295,7 @@ def _branch(repo: _Repo) -> str:
 
 
 @contextlib.contextmanager
-def _locked(repo: _Repo, *, shared: bool = False, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+def _locked(repo: _Repo, *, shared: bool = False, timeout: float | None = None) -> Iterator[None]:
     """One save at a time per repository, across threads (each opens its own lock) and processes.
 
     ``shared``: a reader, who only waits for a save in progress to finish. A read-only
@@ -310,6 +310,7 @@ def _locked(repo: _Repo, *, shared: bool = False, timeout: float = LOCK_TIMEOUT_
         raise SaveRefused(f"nothing was written: {_reason(exc)}") from None
     with lock_file:
         mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        timeout = LOCK_TIMEOUT_S if timeout is None else timeout
         deadline = time.monotonic() + timeout
         while True:
             try:

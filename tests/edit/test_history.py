@@ -9,10 +9,13 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo import paths
 from geo.edit import history
@@ -261,6 +264,31 @@ def test_concurrent_saves_from_the_same_version_one_wins(data_dir: Path):
     assert git(data_dir, "rev-list", "--count", "HEAD").strip() == "3"
 
 
+def test_one_save_at_a_time_across_processes(data_dir: Path, monkeypatch):
+    save(data_dir, ROUTE, edit_route(data_dir, "First"))
+    lock = Path(git(data_dir, "rev-parse", "--absolute-git-dir").strip()) / history.LOCK_NAME
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time\n"
+            f"f = open({str(lock)!r}, 'a'); fcntl.flock(f, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline() == b"locked\n"
+        monkeypatch.setattr(history, "LOCK_TIMEOUT_S", 0.3)
+        with pytest.raises(SaveRefused, match="another save has been running"):
+            save(data_dir, ROUTE, edit_route(data_dir, "Blocked"))
+        assert b"Blocked" not in (data_dir / ROUTE).read_bytes()
+    finally:
+        holder.kill()
+        holder.wait()
+    save(data_dir, ROUTE, edit_route(data_dir, "Free again"))
+
+
 # ------------------------------------------------------------------ failures
 
 
@@ -410,6 +438,25 @@ def test_an_unknown_revision_is_a_clear_error(data_dir: Path, rev: str):
     save(data_dir, ROUTE, edit_route(data_dir))
     with pytest.raises(HistoryError, match="commit"):
         history.file_at(data_dir, rev, ROUTE)
+
+
+@pytest.fixture(scope="module")
+def small_history(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("small") / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    save(data, ROUTE, edit_route(data))
+    return data
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_revision_text_is_answered_or_refused(small_history: Path, rev: str):
+    try:
+        found = history.file_at(small_history, rev, ROUTE)
+    except HistoryError as exc:
+        assert "commit" in str(exc)  # noqa: PT017 - a refusal must say what it wanted
+    else:
+        assert found is None or found.startswith(b"{")
 
 
 def test_describe_changes_in_words():
