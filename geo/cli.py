@@ -1,7 +1,9 @@
-"""``python -m geo``: check the data files from a terminal.
+"""``python -m geo``: the project's command line, for maintainers and presenters.
 
 ``validate`` prints one line per finding and exits 1 on errors, so it can sit
-in a pre-commit hook or CI as well as in a maintainer's shell.
+in a pre-commit hook or CI as well as in a maintainer's shell. ``export``
+writes the screening pack; ``history``, ``restore``, ``hash-password`` and
+``import`` are the maintainers' (``geo.edit.commands``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from geo import paths
 from geo.data.findings import format_finding, has_errors
 from geo.data.validation import read_files, validate_files
+from geo.edit.commands import add_commands
 from geo.story.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
 
 
@@ -87,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
     )
     e.set_defaults(func=cmd_export)
+    add_commands(sub)
     return parser
 
 

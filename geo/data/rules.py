@@ -526,13 +526,18 @@ def check_file(name: str, raw: bytes, max_rows: int | None = MAX_ROWS) -> Parsed
 
 
 def check_references(files: Mapping[str, ParsedFile]) -> list[Finding]:
-    """Every ``sources``/``source_ids``/``source_id``/``segment_id``/``quote_id`` resolves."""
-    if paths.SOURCES not in files:
+    """Every ``sources``/``source_ids``/``source_id``/``segment_id``/``quote_id`` resolves.
+
+    References into a file that could not be read are not checked: its own
+    finding says what is wrong, and every reference would otherwise be reported too.
+    """
+    readable = {name: parsed for name, parsed in files.items() if parsed.readable}
+    if paths.SOURCES not in readable:
         return []
-    source_ids = {r.model.id for r in files[paths.SOURCES].rows if r.model}
-    route = files.get(paths.ROUTE)
+    source_ids = {r.model.id for r in readable[paths.SOURCES].rows if r.model}
+    route = readable.get(paths.ROUTE)
     segment_ids = {f.id for f in route.features if f.id} if route else set()
-    quotes = files.get(paths.QUOTES)
+    quotes = readable.get(paths.QUOTES)
     quote_ids = {r.model.id for r in quotes.rows if r.model} if quotes else set()
     out = []
 

@@ -106,6 +106,11 @@ def validate_files(
     return Validation(parsed, findings + cross_file_findings(parsed))
 
 
+def validate_texts(files: Mapping[str, bytes]) -> list[Finding]:
+    """Just the findings for data files given as bytes: the validator callable ``geo.edit.history`` takes."""
+    return validate_files(files).findings
+
+
 def read_files(data_dir: Path) -> dict[str, bytes]:
     """The raw bytes of every data file present in ``data_dir``, each read once."""
     out = {}

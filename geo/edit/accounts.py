@@ -43,7 +43,7 @@ from typing import Literal, get_args
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from geo.findings import Finding, Severity, format_finding
+from geo.data.findings import Finding, Severity, format_finding
 
 #: The table of named maintainers in the secrets.
 SECRETS_TABLE = "maintainers"

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from geo import paths
+from geo.data.findings import Finding, Severity, format_finding
+from geo.data.parse import MAX_FILE_BYTES
+from geo.data.validation import validate_texts
 from geo.edit import accounts, history, imports
-from geo.findings import Finding, Severity, format_finding
-from geo.save import atomic_write
-from geo.validate import MAX_FILE_BYTES, validate_texts
+from geo.files import atomic_write
 
 #: Shorter passwords are refused by ``hash-password``: the hash is only as strong as what it hides.
 MIN_PASSWORD_CHARS = 12

@@ -74,12 +74,12 @@ def _differences(old: _Record, new: _Record) -> tuple[list[str], str]:
     return fields, ""
 
 
-def diff_parsed(old: ParsedFile | None, new: ParsedFile) -> list[Change] | None:
-    """Changes from ``old`` (None: no such file yet) to ``new``; None when either could not be read."""
-    if (old is not None and not old.readable) or not new.readable:
+def diff_parsed(old: ParsedFile | None, new: ParsedFile | None) -> list[Change] | None:
+    """Changes from ``old`` to ``new`` (None: no such file); None when either could not be read."""
+    if any(parsed is not None and not parsed.readable for parsed in (old, new)):
         return None
     before = _records(old) if old is not None else {}
-    after = _records(new)
+    after = _records(new) if new is not None else {}
     changes = [Change("removed", key) for key in before if key not in after]
     for key, record in after.items():
         if key not in before:
@@ -93,25 +93,8 @@ def diff_parsed(old: ParsedFile | None, new: ParsedFile) -> list[Change] | None:
 
 
 def diff_file(
-    name: str, old: bytes | None, new: bytes, cache: ParseCache | None = None
+    name: str, old: bytes | None, new: bytes | None, cache: ParseCache | None = None
 ) -> list[Change] | None:
-    """``diff_parsed`` of two versions of data file ``name`` given as bytes."""
-    before = parse_file(name, old, cache=cache) if old is not None else None
-    return diff_parsed(before, parse_file(name, new, cache=cache))
-
-
-def summary(name: str, changes: list[Change] | None) -> str:
-    """One line in words: ``route.geojson: 1 changed: laos-jungle title; 1 added: x``."""
-    if changes is None:
-        return f"{name}: replaced (the earlier version could not be read)"
-    if not changes:
-        return f"{name}: no change to any record"
-    parts = []
-    for kind in ("changed", "added", "removed"):
-        of_kind = [c for c in changes if c.kind == kind]
-        if of_kind:
-            items = ", ".join(
-                f"{c.id} {' '.join(c.fields)}".strip() if kind == "changed" else c.id for c in of_kind
-            )
-            parts.append(f"{len(of_kind)} {kind}: {items}")
-    return f"{name}: " + "; ".join(parts)
+    """``diff_parsed`` of two versions of data file ``name`` as bytes (None: the file does not exist)."""
+    before, after = (parse_file(name, raw, cache=cache) if raw is not None else None for raw in (old, new))
+    return diff_parsed(before, after)

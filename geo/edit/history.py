@@ -29,21 +29,19 @@ its own at its first save, whose first commit records the files as they were.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import os
 import re
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import paths
-from geo import save as _save
-from geo.diff import Change, diff_file
-from geo.findings import Finding, format_finding, has_errors
+from geo.data.findings import Finding, format_finding, has_errors
+from geo.edit.diff import Change, diff_file
+from geo.files import atomic_write, content_hash, os_reason, remove_stale_temporaries
 
 #: The files a maintainer may save or restore: the data files and the interface catalogues.
 I18N_FILES: tuple[str, ...] = ("i18n/en.toml", "i18n/ko.toml")
@@ -84,17 +82,21 @@ _GIT_LOCATION_ENV = (
 _REV = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/~^@{}-]{0,199}$")
 
 #: ``validate(files)``: findings for every data file (name → bytes), the change included.
-#: ``geo.validate.validate_texts`` is one; history does not import the app's validation wiring.
+#: ``geo.data.validation.validate_texts`` is one; history does not import the app's validation wiring.
 Validator = Callable[[Mapping[str, bytes]], list[Finding]]
 #: ``describe(name, old, new)``: the commit's first line (``describe_change`` by default).
 Describer = Callable[[str, bytes | None, bytes], str]
 
 
-class SaveRefused(_save.SaveRefused):
+class SaveRefused(Exception):
     """The save did not happen; the message says why in words a maintainer can act on."""
 
+    def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
+        super().__init__(message)
+        self.findings = findings or []
 
-class ConflictError(SaveRefused, _save.ConflictError):
+
+class ConflictError(SaveRefused):
     """The file is no longer what the maintainer loaded; nothing was written."""
 
 
@@ -113,7 +115,7 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Version:
-    """What a maintainer loaded: the file's bytes (``geo.save.content_hash``) and its last commit.
+    """What a maintainer loaded: the file's bytes (``geo.files.content_hash``) and its last commit.
 
     Both are checked at save time: the hash catches a hand edit not yet committed,
     the commit catches a save or a pull that landed in between, even one that
@@ -247,7 +249,7 @@ def _ensure_repo(data_dir: Path) -> _Repo:
         _run(data_dir, "init", "--quiet", "--initial-branch=main")
         ignore = data_dir / ".gitignore"
         if not ignore.exists():
-            _save.atomic_write(ignore, GITIGNORE.encode("utf-8"))
+            atomic_write(ignore, GITIGNORE.encode("utf-8"))
     except (GitError, OSError) as exc:
         raise SaveRefused(f"could not start a history for {data_dir}: {_reason(exc)}") from None
     repo = _find_repo(data_dir)
@@ -350,19 +352,12 @@ _GIT_REASONS = (
     ("Permission denied", "the data folder is read-only for the server (permission denied)"),
     ("index.lock", "another git command is running in the repository (index.lock exists); try again soon"),
 )
-_OS_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is full",
-    errno.EROFS: "the data folder is read-only",
-    errno.EACCES: "the data folder is read-only for the server (permission denied)",
-    errno.EPERM: "the data folder is read-only for the server (not permitted)",
-}
 
 
 def _reason(exc: BaseException) -> str:
     """Why something failed, in plain words: the disk is full, the folder is read-only, or git's line."""
     if isinstance(exc, OSError):
-        return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        return os_reason(exc)
     if isinstance(exc, GitError):
         for marker, words in _GIT_REASONS:
             if marker in exc.stderr:
@@ -435,10 +430,10 @@ def load(data_dir: Path | str, name: str) -> tuple[bytes | None, Version]:
     repo = _find_repo(data_dir)
     if repo is None:
         data = _read(data_dir / name)
-        return data, Version(_save.content_hash(data), None)
+        return data, Version(content_hash(data), None)
     with _locked(repo, shared=True):
         data = _read(data_dir / name)
-        return data, Version(_save.content_hash(data), _last_commit(repo, name))
+        return data, Version(content_hash(data), _last_commit(repo, name))
 
 
 def version(data_dir: Path | str, name: str) -> Version:
@@ -503,10 +498,6 @@ def file_at(data_dir: Path | str, rev: str, name: str) -> bytes | None:
     return _blob(repo, _resolve(repo, rev), name)
 
 
-def _empty_like(name: str) -> bytes:
-    return b'{"type": "FeatureCollection", "features": []}' if name.endswith(".geojson") else b""
-
-
 def changes(data_dir: Path | str, rev: str) -> dict[str, list[Change] | None]:
     """What commit ``rev`` changed in each data file it touched, by id, against its (first) parent.
 
@@ -530,7 +521,7 @@ def changes(data_dir: Path | str, rev: str) -> dict[str, list[Change] | None]:
             continue
         old = _blob(repo, parent, name) if parent else None
         new = _blob(repo, commit, name)
-        out[name] = diff_file(name, old, new if new is not None else _empty_like(name))
+        out[name] = diff_file(name, old, new)
     return out
 
 
@@ -608,37 +599,12 @@ def _as_author(author: Author | str) -> Author:
     return author
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never part; the file keeps its mode; no temp file is left."""
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def _put_back(repo: _Repo, name: str, previous: bytes | None) -> None:
     target = repo.data_dir / name
     if previous is None:
         target.unlink(missing_ok=True)
     else:
-        _atomic_write(target, previous)
+        atomic_write(target, previous)
     _git(repo, "reset", "--quiet", "--", name)
 
 
@@ -647,7 +613,8 @@ def _commit_file(
 ) -> str:
     """Write ``data`` and commit that file alone; on any failure put ``previous`` back and refuse."""
     try:
-        _atomic_write(repo.data_dir / name, data)
+        remove_stale_temporaries(repo.data_dir / name)
+        atomic_write(repo.data_dir / name, data)
     except OSError as exc:
         raise SaveRefused(f"{name} was not saved: {_reason(exc)}. Nothing was written.") from None
     try:
@@ -801,7 +768,7 @@ def _commit_change(
         commit=commit,
         short=commit[:7],
         summary=first_line,
-        version=Version(_save.content_hash(data), commit),
+        version=Version(content_hash(data), commit),
         findings=findings,
         pushed=remote is not None and push_error is None,
         push_error=push_error,
@@ -834,7 +801,7 @@ def save(
         same_commit = actual == expected or (
             expected is None and repo is not None and actual is not None and _is_baseline(repo, actual)
         )
-        if _save.content_hash(previous) != base_version.content or not same_commit:
+        if content_hash(previous) != base_version.content or not same_commit:
             raise ConflictError(
                 f"{name} changed since you loaded it (another maintainer saved, a change arrived from "
                 "the shared history, or it was edited by hand). Nothing was written. Reload the page "

@@ -46,9 +46,10 @@ import numpy as np
 import shapely
 
 from geo import paths
-from geo.findings import Finding
-from geo.upload import dump_collection
-from geo.validate import MAX_DECIMALS, MAX_FILE_BYTES, PROJECT_BBOX
+from geo.data.findings import Finding
+from geo.data.parse import MAX_FILE_BYTES
+from geo.data.rules import MAX_DECIMALS, PROJECT_BBOX
+from geo.edit.staging import dump_collection
 
 ImportAs = Literal["route", "places"]
 IMPORT_AS: tuple[ImportAs, ...] = get_args(ImportAs)

@@ -17,10 +17,10 @@ from geo.data.dataset import Dataset, build_dataset
 from geo.data.findings import Finding, Severity, has_errors
 from geo.data.parse import MAX_FILE_BYTES
 from geo.data.rules import MAX_DECIMALS
-from geo.data.schema import COUNTRY_NAMES, Mode, SegmentKind
+from geo.data.schema import COUNTRY_NAMES, Mode, PlaceRole, SegmentKind
 from geo.data.validation import ParseCache, parse_file, read_files, validate_files
+from geo.edit import history
 from geo.edit.diff import Change, diff_parsed
-from geo.edit.save import content_hash
 
 #: Upload suffixes accepted for each kind of data file.
 SUFFIXES = {".geojson": (".geojson", ".json"), ".csv": (".csv",)}
@@ -32,6 +32,9 @@ SKETCH_TARGET = paths.ROUTE
 SEGMENT_KINDS: tuple[str, ...] = get_args(SegmentKind)
 SEGMENT_MODES: tuple[str, ...] = get_args(Mode)
 COUNTRIES: tuple[str, ...] = COUNTRY_NAMES
+PLACE_ROLES: tuple[str, ...] = get_args(PlaceRole)
+#: The geometry each file's features have.
+GEOMETRY = {paths.ROUTE: "LineString", paths.PLACES: "Point"}
 
 
 def kind_of(name: str) -> str:
@@ -67,8 +70,8 @@ class Staged:
 
     name: str
     data: bytes
-    #: ``content_hash`` of the file on disk when this was staged: the save's conflict check.
-    base_version: str
+    #: The file's content hash and last commit when this was staged: the save's conflict check.
+    base_version: history.Version
     findings: list[Finding] = field(default_factory=list)
     #: None when the old or new file could not be read well enough to compare.
     changes: list[Change] | None = None
@@ -93,7 +96,7 @@ def stage(
     data: bytes,
     *,
     origin: str = "",
-    base_version: str | None = None,
+    base_version: history.Version | None = None,
     cache: ParseCache | None = None,
 ) -> Staged:
     """Validate ``data`` as the new ``name`` together with the other files on disk, diff it, preview it.
@@ -104,7 +107,7 @@ def stage(
     cache = cache or ParseCache()
     files = read_files(Path(data_dir))
     on_disk = files.get(name)
-    base_version = base_version or content_hash(on_disk)
+    base_version = base_version or history.version(data_dir, name)
     problem = format_problem(name, origin) if origin and origin != "sketch" else None
     if problem is not None:
         return Staged(name, data, base_version, [problem], None, origin)
@@ -133,36 +136,40 @@ def round_coords(coords: list[Any]) -> list[list[float]]:
     return out
 
 
-def sketched_segment(geometry: dict, properties: dict) -> dict:
-    """A route feature from a line drawn on the map; coordinates rounded to 2 decimals."""
-    if not isinstance(geometry, dict) or geometry.get("type") != "LineString":
-        raise ValueError("draw a line (the polyline tool), not another shape")
-    coords = round_coords(geometry.get("coordinates") or [])
-    if len(coords) < 2:
+def new_feature(geometry: dict, properties: dict, geometry_type: str = "LineString") -> dict:
+    """A feature from a drawn or imported geometry, rounded to 2 decimals (region or city level)."""
+    if not isinstance(geometry, dict) or geometry.get("type") != geometry_type:
+        wanted = "a line (the polyline tool)" if geometry_type == "LineString" else "a point"
+        raise ValueError(f"expected {wanted}, not another shape")
+    raw = geometry.get("coordinates") or []
+    coords = round_coords([raw] if geometry_type == "Point" else raw)
+    if geometry_type == "LineString" and len(coords) < 2:
         raise ValueError("the line needs at least two points that differ at 2 decimals (about 1 km)")
-    return {
-        "type": "Feature",
-        "geometry": {"type": "LineString", "coordinates": coords},
-        "properties": properties,
-    }
+    if not coords:
+        raise ValueError("the point has no coordinates")
+    shape = {"type": geometry_type, "coordinates": coords[0] if geometry_type == "Point" else coords}
+    return {"type": "Feature", "geometry": shape, "properties": properties}
+
+
+def sketched_segment(geometry: dict, properties: dict) -> dict:
+    """A route feature from a line drawn on the map."""
+    return new_feature(geometry, properties, "LineString")
 
 
 def drawn_lines(drawings: object) -> list[dict]:
     """The LineStrings among what the map's draw tool returned (anything else is ignored)."""
     if not isinstance(drawings, list):
         return []
-    return [
-        d["geometry"]
-        for d in drawings
-        if isinstance(d, dict)
-        and isinstance(d.get("geometry"), dict)
-        and d["geometry"].get("type") == "LineString"
-    ]
+    geometries = [d.get("geometry") for d in drawings if isinstance(d, dict)]
+    return [g for g in geometries if isinstance(g, dict) and g.get("type") == "LineString"]
 
 
-def sketch_properties(form: dict[str, Any]) -> dict[str, Any]:
-    """A route feature's properties from the sketch form: order as a whole number, always illustrative."""
-    return {**form, "order": int(form["order"]), "illustrative": True}
+def feature_properties(target: str, form: dict[str, Any]) -> dict[str, Any]:
+    """A new feature's properties from the editor's form: order as a whole number, always illustrative."""
+    props = {**form, "illustrative": True}
+    if target == paths.ROUTE:
+        props["order"] = int(form["order"])
+    return props
 
 
 def dump_collection(obj: dict) -> bytes:
@@ -180,14 +187,14 @@ def _feature_id(feature: object) -> object:
     return props.get("id") if isinstance(props, dict) else None
 
 
-def with_segment(route: bytes, feature: dict) -> bytes:
-    """``route`` with ``feature`` added, or replacing the segment with the same id (a correction)."""
+def with_record(collection: bytes, feature: dict, name: str = paths.ROUTE) -> bytes:
+    """``collection`` with ``feature`` added, or replacing the feature with the same id (a correction)."""
     try:
-        obj = json.loads(route)
+        obj = json.loads(collection)
     except (ValueError, RecursionError) as exc:
-        raise ValueError(f"{paths.ROUTE} is not valid JSON; fix it before sketching") from exc
+        raise ValueError(f"{name} is not valid JSON; fix it first") from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
-        raise ValueError(f"{paths.ROUTE} is not a FeatureCollection; fix it before sketching")
+        raise ValueError(f"{name} is not a FeatureCollection; fix it first")
     features = obj["features"]
     ids = [_feature_id(f) for f in features]
     new_id = _feature_id(feature)
@@ -196,3 +203,13 @@ def with_segment(route: bytes, feature: dict) -> bytes:
     else:
         features.append(feature)
     return dump_collection(obj)
+
+
+def with_segment(route: bytes, feature: dict) -> bytes:
+    """``route`` with a segment added or corrected."""
+    return with_record(route, feature, paths.ROUTE)
+
+
+def with_feature(current: bytes, target: str, geometry: dict, properties: dict) -> bytes:
+    """``current`` (the route or places file) with a feature made from ``geometry`` and ``properties``."""
+    return with_record(current, new_feature(geometry, properties, GEOMETRY[target]), target)

@@ -1,50 +1,83 @@
-"""The editor's two ways to stage a change: upload a replacement file, or sketch a segment on the map.
+"""The editor's ways to stage a change, and the review of a staged change.
 
-Both end in ``geo.edit.staging.stage``, which validates, diffs and previews the
-change; the page then shows it for review. Kept apart from ``pages/editor.py``
-so that page reads as its four steps: sign in, files, change, review.
+Three ways in, all ending in ``geo.edit.staging.stage`` (validate, diff,
+preview): upload a replacement file; sketch a segment on the map; import a GPS
+track or waypoints (GPX, KML, GeoJSON, CSV), generalized by
+``geo.edit.imports`` before anything is kept. Kept apart from
+``pages/editor.py`` so that page reads as its steps: sign in, files, change,
+review, history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from geo import paths
 from geo.data.parse import MAX_FILE_BYTES
-from geo.edit.save import content_hash
+from geo.edit import imports
+from geo.edit.diff import CHANGE_KINDS
 from geo.edit.staging import (
     COUNTRIES,
+    PLACE_ROLES,
     SEGMENT_KINDS,
     SEGMENT_MODES,
     SIZE_LIMIT_TEXT,
-    SKETCH_TARGET,
     SUFFIXES,
     Staged,
     drawn_lines,
+    feature_properties,
     guess_target,
-    sketch_properties,
-    sketched_segment,
     stage,
-    with_segment,
+    with_feature,
 )
-from geo.map.build import sketch_map
+from geo.map.build import build_map, highlight_layer, sketch_map
 from geo.story.i18n import Strings
 from geo.text import md, md_label
-from pages.ui import cache
-from pages.ui.folium_widget import show_map
+from pages.ui import cache, feedback
+from pages.ui.folium_widget import show_map, show_new_map
 
+STAGED = "editor_staged"
+FLASH = "editor_flash"
 STAGED_FROM = "editor_staged_from"
 UPLOAD_GEN = "editor_upload_gen"
+IMPORT_SUFFIXES = ("gpx", "kml", "geojson", "json", "csv")
 
 
-def clear_staged(staged_key: str) -> None:
-    """Forget the staged change, and give the uploader a new key so it forgets its file too."""
-    st.session_state.pop(staged_key, None)
+def flash(kind: str, text: str, findings: list | None = None) -> None:
+    """A message for the next run to show (a callback's outcome): "success", "warning" or "error"."""
+    st.session_state[FLASH] = (kind, text, findings or [])
+
+
+def show_flash(tr: Strings) -> None:
+    if message := st.session_state.pop(FLASH, None):
+        kind, text, findings = message
+        {"success": st.success, "warning": st.warning}.get(kind, st.error)(md(text))
+        if findings:
+            feedback.show_findings(findings, cache.data_dir(), tr)
+
+
+def clear_staged() -> None:
+    """Forget the staged change, and give the uploaders new keys so they forget their files too."""
+    st.session_state.pop(STAGED, None)
     st.session_state.pop(STAGED_FROM, None)
     st.session_state[UPLOAD_GEN] = st.session_state.get(UPLOAD_GEN, 0) + 1
 
 
-def upload_tab(tr: Strings, staged_key: str) -> None:
+def _stage(name: str, data: bytes, origin: str, base: Staged | None = None) -> None:
+    st.session_state[STAGED] = stage(
+        cache.data_dir(),
+        name,
+        data,
+        origin=origin,
+        base_version=base.base_version if base else None,
+        cache=cache.store().parse_cache,
+    )
+
+
+def upload_tab(tr: Strings) -> None:
     upload = st.file_uploader(
         md_label(tr("editor.upload_label", limit=SIZE_LIMIT_TEXT)),
         type=sorted({suffix.lstrip(".") for kinds in SUFFIXES.values() for suffix in kinds}),
@@ -62,71 +95,180 @@ def upload_tab(tr: Strings, staged_key: str) -> None:
     )
     source = (upload.file_id, target)
     if target and st.session_state.get(STAGED_FROM) != source:
-        st.session_state[staged_key] = stage(
-            cache.data_dir(), target, upload.getvalue(), origin=upload.name, cache=cache.store().parse_cache
-        )
+        _stage(target, upload.getvalue(), upload.name)
         st.session_state[STAGED_FROM] = source
 
 
-def sketch_form(tr: Strings, route_length: int, source_ids: list[str], can_add: bool) -> tuple[dict, bool]:
-    with st.form("sketch"):
+def feature_form(tr: Strings, key: str, target: str, can_add: bool) -> tuple[dict, bool]:
+    """The properties a new segment (route) or place needs, as a form; returns (values, submitted)."""
+    data = cache.view().data
+    with st.form(key):
         left, right = st.columns(2)
-        form = {
-            "id": left.text_input(md_label(tr("editor.field_id"))),
-            "order": right.number_input(
-                md_label(tr("editor.field_order")), min_value=1, value=route_length + 1, step=1
-            ),
-            "country": left.selectbox(
-                md_label(tr("editor.field_country")), COUNTRIES, index=1, format_func=tr.country
-            ),
-            "kind": right.selectbox(md_label(tr("editor.field_kind")), SEGMENT_KINDS),
-            "mode": left.selectbox(md_label(tr("editor.field_mode")), SEGMENT_MODES, format_func=tr.mode),
-            "sources": right.multiselect(md_label(tr("editor.field_sources")), source_ids),
-            "title": st.text_input(md_label(tr("editor.field_title"))),
-            "summary": st.text_area(md_label(tr("editor.field_summary"))),
-        }
+        form = {"id": left.text_input(md_label(tr("editor.field_id")))}
+        form["country"] = right.selectbox(
+            md_label(tr("editor.field_country")), COUNTRIES, index=1, format_func=tr.country
+        )
+        if target == paths.ROUTE:
+            form["order"] = left.number_input(
+                md_label(tr("editor.field_order")), min_value=1, value=len(data.route) + 1
+            )
+            form["kind"] = right.selectbox(md_label(tr("editor.field_kind")), SEGMENT_KINDS)
+            form["mode"] = left.selectbox(
+                md_label(tr("editor.field_mode")), SEGMENT_MODES, format_func=tr.mode
+            )
+            form["title"] = st.text_input(md_label(tr("editor.field_title")))
+            form["summary"] = st.text_area(md_label(tr("editor.field_summary")))
+        else:
+            form["role"] = left.selectbox(md_label(tr("editor.field_role")), PLACE_ROLES)
+            form["name"] = st.text_input(md_label(tr("editor.field_name")))
+        form["sources"] = right.multiselect(md_label(tr("editor.field_sources")), list(data.sources["id"]))
         add = st.form_submit_button(md_label(tr("editor.add_to_preview")), disabled=not can_add)
     return form, add
 
 
-def sketch_tab(tr: Strings, staged_key: str) -> None:
+def add_feature(tr: Strings, target: str, geometry: dict, form: dict, origin: str) -> None:
+    """Add (or, with an existing id, replace) one feature in ``target``, on top of a staged change to it."""
+    staged: Staged | None = st.session_state.get(STAGED)
+    building_on = staged if staged and staged.name == target else None
+    current = building_on.data if building_on else (cache.data_dir() / target).read_bytes()
+    try:
+        changed = with_feature(current, target, geometry, feature_properties(target, form))
+    except ValueError as exc:
+        st.error(md(tr("editor.cannot_add", reason=exc)))
+        return
+    _stage(target, changed, origin, building_on)
+    st.session_state[STAGED_FROM] = (origin, form["id"])
+
+
+def sketch_tab(tr: Strings) -> None:
     st.markdown(md(tr("editor.sketch_help")))
-    current = cache.view()
-    if current is None:
+    view = cache.view()
+    if view is None:
         st.warning(md(tr("editor.sketch_needs_data")))
         return
     drawn = show_map(
         "sketch",
-        current.key,
-        lambda: sketch_map(current.data, current.tr),
+        view.key,
+        lambda: sketch_map(view.data, view.tr),
         key="sketch_map",
         height=460,
         use_container_width=True,
         returned_objects=["all_drawings"],
     )
     lines = drawn_lines((drawn or {}).get("all_drawings"))
-    form, add = sketch_form(tr, len(current.data.route), list(current.data.sources["id"]), bool(lines))
+    form, add = feature_form(tr, "sketch", paths.ROUTE, bool(lines))
     if not lines:
         st.caption(md(tr("editor.draw_first")))
+    elif add:
+        add_feature(tr, paths.ROUTE, lines[-1], form, "sketch")
+
+
+def import_tab(tr: Strings) -> None:
+    st.markdown(md(tr("editor.import_help")))
+    if cache.view() is None:
+        st.warning(md(tr("editor.sketch_needs_data")))
         return
-    if not add:
-        return
-    staged_now: Staged | None = st.session_state.get(staged_key)
-    building_on = staged_now if staged_now and staged_now.name == SKETCH_TARGET else None
-    on_disk = (cache.data_dir() / SKETCH_TARGET).read_bytes()
-    try:
-        route = with_segment(
-            building_on.data if building_on else on_disk, sketched_segment(lines[-1], sketch_properties(form))
-        )
-    except ValueError as exc:
-        st.error(md(tr("editor.cannot_add", reason=exc)))
-        return
-    st.session_state[staged_key] = stage(
-        cache.data_dir(),
-        SKETCH_TARGET,
-        route,
-        origin="sketch",
-        base_version=building_on.base_version if building_on else content_hash(on_disk),
-        cache=cache.store().parse_cache,
+    upload = st.file_uploader(
+        md_label(tr("editor.import_label", limit=SIZE_LIMIT_TEXT)),
+        type=list(IMPORT_SUFFIXES),
+        max_upload_size=MAX_FILE_BYTES // 2**20,
+        key=f"import_{st.session_state.get(UPLOAD_GEN, 0)}",
     )
-    st.session_state[STAGED_FROM] = ("sketch", form["id"])
+    as_ = st.radio(
+        md_label(tr("editor.import_as")),
+        ("route", "places"),
+        horizontal=True,
+        format_func=lambda a: tr(f"editor.import_as_{a}"),
+    )
+    if upload is None:
+        return
+    target = paths.ROUTE if as_ == "route" else paths.PLACES
+    try:
+        result = imports.import_file(
+            upload.getvalue(), upload.name, as_, existing=(cache.data_dir() / target).read_bytes()
+        )
+    except imports.ImportRefused as exc:
+        st.error(md(tr("editor.import_refused", reason=exc)))
+        return
+    st.caption(md(tr("editor.import_report")))
+    st.code("\n".join(result.report.lines()), language=None, wrap_lines=True)
+    features = result.features
+    pick = (
+        st.selectbox(
+            md_label(tr("editor.import_feature")),
+            range(len(features)),
+            format_func=lambda i: f"{i + 1} / {len(features)}",
+        )
+        if len(features) > 1
+        else 0
+    )
+    form, add = feature_form(tr, "import", target, bool(features))
+    if add:
+        add_feature(tr, target, features[pick]["geometry"], form, upload.name)
+
+
+def change_section(tr: Strings) -> None:
+    st.header(md(tr("editor.change_header")))
+    tabs = st.tabs([md_label(tr(f"editor.{k}_tab")) for k in ("upload", "sketch", "import")])
+    for tab, draw in zip(tabs, (upload_tab, sketch_tab, import_tab), strict=True):
+        with tab:
+            draw(tr)
+
+
+def changes_table(tr: Strings, changes: list) -> pd.DataFrame:
+    columns = ("col_change", "col_id", "col_fields", "col_geometry")
+    return pd.DataFrame(
+        {
+            tr(f"editor.{k}"): v
+            for k, v in zip(
+                columns, (tr(f"editor.kind_{c.kind}"), c.id, ", ".join(c.fields), c.geometry), strict=True
+            )
+        }
+        for c in changes
+    )
+
+
+def review_section(tr: Strings, staged: Staged, on_save: Callable[[Strings], None]) -> None:
+    key = "review_sketch" if staged.origin == "sketch" else "review_upload"
+    st.header(md(tr(f"editor.{key}", name=staged.name, origin=repr(staged.origin))))
+    if staged.findings:
+        (st.warning if staged.ok else st.error)(
+            md(tr("editor.warnings_only" if staged.ok else "editor.has_errors"))
+        )
+        feedback.show_findings(staged.findings, cache.data_dir(), tr)
+    if staged.changes:
+        kinds = [c.kind for c in staged.changes]
+        st.markdown(
+            md(", ".join(tr(f"editor.count_{k}", n=kinds.count(k)) for k in CHANGE_KINDS if k in kinds))
+        )
+        st.dataframe(changes_table(tr, staged.changes), hide_index=True, width="stretch")
+    elif staged.changes is not None:
+        st.info(md(tr("editor.identical")))
+    current = cache.view()
+    if staged.preview is not None and current is not None and staged.name in (paths.ROUTE, paths.PLACES):
+        maps = {
+            "now": (current.data, None),
+            "after": (staged.preview, highlight_layer(staged.preview, staged.touched_ids, name="Changed")),
+        }
+        for column, (label, (data, highlight)) in zip(st.columns(2), maps.items(), strict=True):
+            with column:
+                st.subheader(md(tr(f"editor.{label}")))
+                show_new_map(
+                    build_map(data, tr),
+                    key=f"preview_{label}",
+                    height=380,
+                    use_container_width=True,
+                    returned_objects=[],
+                    feature_group_to_add=highlight,
+                )
+    save_col, discard_col = st.columns([1, 4])
+    save_col.button(
+        md_label(tr("editor.save")),
+        type="primary",
+        on_click=on_save,
+        args=(tr,),
+        disabled=not staged.ok,
+        help=md(tr("editor.save_help") if staged.ok else tr("editor.fix_first")),
+        icon=":material/save:",
+    )
+    discard_col.button(md_label(tr("editor.discard")), on_click=clear_staged)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo import paths
-from geo.edit import auth
+from geo.edit import accounts, history
 from geo.edit.staging import dump_collection
 from geo.story.i18n import strings
 from harness.browser import screenshot
@@ -26,7 +26,7 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 @pytest.fixture
 def editor_server(data_dir: Path):
-    server = start_app(data_dir, {auth.PASSWORD_ENV: PASSWORD})
+    server = start_app(data_dir, {accounts.PASSWORD_ENV: PASSWORD})
     yield server
     stop_app(server)
 
@@ -36,25 +36,24 @@ def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
 ):
     page = offline_page
     page.goto(f"{editor_server.url}/editor", wait_until="domcontentloaded")
-    expect(page.get_by_text("Maintainer password")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Password", exact=True)).to_be_visible(timeout=30_000)
     # A fresh server's first visitor deep-linked here: the page must still be framed by app.py.
     expect(page.get_by_role("link", name="Edit data")).to_be_visible()
     expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)
     expect(page.locator('input[type="file"]')).to_have_count(0)
 
-    page.get_by_label("Maintainer password").fill("wrong")
+    page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Wrong password.")).to_be_visible(timeout=15_000)
-    page.get_by_label("Maintainer password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Data files")).to_be_visible(timeout=15_000)
+    sign_in(page)
     expect(page.get_by_text("All data files pass validation.")).to_be_visible()
 
     obj = json.loads((data_dir / paths.ROUTE).read_bytes())
     feature(obj, "laos-jungle")["properties"]["title"] = NEW_TITLE
     upload = tmp_path / "route.geojson"
     upload.write_bytes(dump_collection(obj))
-    page.locator('input[type="file"]').set_input_files(upload)
+    page.locator('input[type="file"]').first.set_input_files(upload)
+    expect(page.get_by_role("button", name="Remove route.geojson")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name=re.compile("Review: route.geojson"))).to_be_visible(
         timeout=30_000
     )
@@ -69,16 +68,42 @@ def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
 
     page.goto(f"{editor_server.url}/?segment=laos-jungle", wait_until="domcontentloaded")
     expect(page.get_by_role("heading", name=re.compile(re.escape(NEW_TITLE)))).to_be_visible(timeout=30_000)
+
+    # The history lists the save; restoring the version before it brings the old title back.
+    page.goto(f"{editor_server.url}/editor", wait_until="domcontentloaded")
+    sign_in(page)
+    expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=15_000)
+    saved, baseline = history.log(data_dir)[:2]
+    pick = page.get_by_label(re.compile("See what a commit changed"))
+    expect(pick).to_have_value(re.compile(re.escape(f"{saved.short} · ")))
+    pick.click()
+    page.keyboard.type(baseline.short)
+    page.keyboard.press("Enter")
+    expect(pick).to_have_value(re.compile(re.escape(f"{baseline.short} · ")), timeout=15_000)
+    page.get_by_role("button", name=f"Restore route.geojson as it was after {baseline.short}").click()
+    expect(page.get_by_text(re.compile("Restored route.geojson"))).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(500)
+    screenshot(page, "editor-history", whole_page=True)
+    page.goto(f"{editor_server.url}/?segment=laos-jungle", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=re.compile("Night trek through the jungle"))).to_be_visible(
+        timeout=30_000
+    )
     assert page.watch.external == []
     assert page.watch.console_errors == []
+
+
+def sign_in(page) -> None:
+    """With the shared password: the name stays blank (the maintainer "maintainer")."""
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Data files")).to_be_visible(timeout=15_000)
 
 
 def test_sketch_a_segment_and_add_it_to_the_preview(offline_page, editor_server, data_dir: Path):
     page = offline_page
     page.set_viewport_size({"width": 1366, "height": 1000})
     page.goto(f"{editor_server.url}/editor", wait_until="domcontentloaded")
-    page.get_by_label("Maintainer password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page)
     page.get_by_role("tab", name="Sketch a segment").click()
     sketch = page.frame_locator(MAP_FRAME).first
     expect(sketch.locator("path.route-segment").first).to_be_attached(timeout=30_000)
@@ -113,7 +138,7 @@ def test_korean_editor_in_the_browser(offline_page, editor_server):
     ko = strings("ko")
     page = offline_page
     page.goto(f"{editor_server.url}/editor?lang=ko", wait_until="domcontentloaded")
-    page.get_by_label(ko("editor.password")).fill(PASSWORD)
+    page.get_by_label(ko("editor.password"), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=ko("editor.sign_in")).click()
     expect(page.get_by_role("heading", name=ko("editor.files_header"))).to_be_visible(timeout=15_000)
     expect(page.get_by_text(ko("editor.all_pass"))).to_be_visible()

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geo.data.findings import Severity
 from geo.edit import accounts as acc
-from geo.findings import Severity
 
 #: Cheap parameters so that the tests run fast; the real hashes use argon2-cffi's defaults.
 CHEAP = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import paths
+from geo.data.validation import validate_texts
 from geo.edit import accounts, commands, history
-from geo.upload import dump_collection
-from geo.validate import validate_texts
+from geo.edit.staging import dump_collection
 from tests.conftest import feature
 from tests.edit.test_imports import gpx_track, phone_track
 

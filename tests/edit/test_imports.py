@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import paths
+from geo.data.parse import MAX_FILE_BYTES
+from geo.data.validation import validate
 from geo.edit import imports
 from geo.edit.imports import ImportRefused, import_file
-from geo.upload import dump_collection
-from geo.validate import MAX_FILE_BYTES, validate
+from geo.edit.staging import dump_collection
 
 ROUTE, PLACES = paths.ROUTE, paths.PLACES
 FILLED_SEGMENT = {

@@ -9,12 +9,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import paths
-from geo.edit import auth
-from geo.edit.save import list_backups
+from geo.edit import accounts, history
 from geo.edit.staging import dump_collection, stage
 from geo.story.i18n import strings
 from geo.text import md
-from pages.ui.maintainers import sign_in_throttle
+from pages.ui import maintainers
 from tests.conftest import feature
 
 APP = str(paths.PROJECT_DIR / "app.py")
@@ -27,13 +26,14 @@ EN = strings("en")
 def make_app(monkeypatch, data_dir: Path):
     """An AppTest on the editor page, over a private copy of the data."""
     monkeypatch.setenv("ESCAPE_ROUTE_DATA_DIR", str(data_dir))
-    monkeypatch.delenv(auth.PASSWORD_ENV, raising=False)
-    sign_in_throttle.clear()  # server-wide, so it would carry failures from test to test
+    monkeypatch.delenv(accounts.PASSWORD_ENV, raising=False)
+    monkeypatch.delenv(maintainers.REMOTE_ENV, raising=False)
+    maintainers.throttle.clear()  # one per server, so it would carry failures from test to test
 
     def make(password: str | None = PASSWORD) -> AppTest:
         app = AppTest.from_file(APP, default_timeout=60)
         if password is not None:
-            app.secrets[auth.SECRET_KEY] = password
+            app.secrets[accounts.LEGACY_SECRET_KEY] = password
         app.switch_page("pages/editor.py")
         return app
 
@@ -53,9 +53,11 @@ def write_controls(app: AppTest) -> list[str]:
     ]
 
 
-def sign_in(app: AppTest, password: str = PASSWORD) -> AppTest:
+def sign_in(app: AppTest, password: str = PASSWORD, name: str = "") -> AppTest:
+    """Sign in; a blank name is the shared password's maintainer, "maintainer"."""
     app.run()
-    app.text_input[0].input(password)
+    app.text_input[0].input(name)
+    app.text_input[1].input(password)
     app.button[0].click().run()
     return app
 
@@ -77,7 +79,7 @@ def test_without_a_password_editing_is_off(make_app):
 def test_not_signed_in_sees_only_the_sign_in(make_app, data_dir: Path):
     app = make_app().run()
     assert not app.exception
-    assert [t.label for t in app.text_input] == ["Maintainer password"]
+    assert [t.label for t in app.text_input] == [EN("editor.name"), EN("editor.password")]
     assert write_controls(app) == []
     assert not app.download_button
 
@@ -114,10 +116,13 @@ def test_signed_in_upload_review_and_save(make_app, data_dir: Path):
     save = next(b for b in app.button if b.label == "Save")
     assert not save.disabled
     save.click().run()
-    assert md(EN("editor.saved", name=ROUTE)) in app.success[0].value
+    saved = history.log(data_dir)[0]
+    assert (saved.author, saved.summary) == ("maintainer", "route.geojson: 1 changed: laos-jungle title")
+    assert (
+        md(EN("editor.saved", name=ROUTE, commit=saved.short, summary=saved.summary)) in app.success[0].value
+    )
     assert (data_dir / ROUTE).read_bytes() == new
-    assert len(list_backups(data_dir, ROUTE)) == 1
-    assert write_controls(app) == ["file_uploader"], "the review is cleared after saving"
+    assert write_controls(app) == ["file_uploader"] * 2, "the review is cleared after saving (upload, import)"
 
     viewer = AppTest.from_file(APP, default_timeout=60)
     viewer.query_params["segment"] = "laos-jungle"
@@ -142,7 +147,7 @@ def test_markup_in_an_upload_is_shown_as_text(make_app, data_dir: Path):
     app.file_uploader[0].set_value((name, changed_route(data_dir, payload), "application/geo+json")).run()
     app.selectbox[0].set_value(ROUTE).run()
     assert not app.exception
-    assert md(repr(name)) in app.header[-1].value, "markup in the file name is escaped"
+    assert any(md(repr(name)) in h.value for h in app.header), "markup in the file name is escaped"
     assert payload not in everything_shown(app).replace(name, "")
 
 
@@ -171,8 +176,8 @@ def test_korean_editor_signs_in_reviews_and_saves(make_app, data_dir: Path):
     app.query_params["lang"] = "ko"
     app.run()
     assert app.title[0].value == md(ko("editor.title"))
-    assert [t.label for t in app.text_input] == [ko("editor.password")]
-    app.text_input[0].input("not it")
+    assert [t.label for t in app.text_input] == [ko("editor.name"), ko("editor.password")]
+    app.text_input[1].input("not it")
     app.button[0].click().run()
     assert app.error[0].value == md(ko("editor.attempt_wrong"))
     sign_in(app)
@@ -190,5 +195,42 @@ def test_korean_editor_signs_in_reviews_and_saves(make_app, data_dir: Path):
         }
     ]
     next(b for b in app.button if b.label == ko("editor.save")).click().run()
-    assert md(ko("editor.saved", name=ROUTE)) in app.success[0].value
+    saved = history.log(data_dir)[0]
+    assert (
+        md(ko("editor.saved", name=ROUTE, commit=saved.short, summary=saved.summary)) in app.success[0].value
+    )
     assert (data_dir / ROUTE).read_bytes() == new
+
+
+def test_named_maintainer_saves_under_their_name_then_restores(make_app, data_dir: Path):
+    """argon2 accounts sign in; the history lists the save; a restore is a new commit and viewers see it."""
+    app = make_app(password=None)
+    app.secrets["maintainers"] = {"ada": {"password_hash": accounts.hash_password("ada's passphrase")}}
+    before = (data_dir / ROUTE).read_bytes()
+    sign_in(app, "ada's passphrase", name="ada")
+    assert md(EN("editor.signed_in_as", name="ada")) in everything_shown(app)
+    app.file_uploader[0].set_value(("route.geojson", changed_route(data_dir, "Retitled by Ada"), "x")).run()
+    next(b for b in app.button if b.label == "Save").click().run()
+    assert history.log(data_dir)[0].author == "ada"
+    # The history: the first commit is the files as they were; the second, Ada's save.
+    app.selectbox(key="history_pick").set_value(history.log(data_dir)[1]).run()
+    baseline = history.log(data_dir)[1]
+    restore = next(b for b in app.button if b.label.startswith("Restore route.geojson"))
+    restore.click().run()
+    assert not app.exception
+    restored = history.log(data_dir)[0]
+    assert restored.summary.startswith(f"Restore route.geojson to {baseline.short}")
+    assert (data_dir / ROUTE).read_bytes() == before
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.query_params["segment"] = "laos-jungle"
+    viewer.run()
+    assert viewer.subheader[0].value.endswith("Night trek through the jungle into Laos")
+
+
+def test_a_wrong_name_or_password_looks_the_same(make_app):
+    app = make_app(password=None)
+    app.secrets["maintainers"] = {"ada": {"password_hash": accounts.hash_password("right")}}
+    sign_in(app, "wrong", name="ada")
+    first = app.error[0].value
+    sign_in(app, "right", name="nobody")
+    assert app.error[0].value == first == md(EN("editor.attempt_wrong"))

@@ -1,18 +1,15 @@
-"""The maintainer editor's logic: sign-in, staging an upload or a sketch, diffs, and safe saving."""
+"""Staging a change for the editor: uploads, sketches, diffs. Saving: test_history; sign-in: test_accounts."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from geo import paths
 from geo.data.parse import MAX_FILE_BYTES
-from geo.edit import auth
 from geo.edit.diff import diff_file
-from geo.edit.save import ConflictError, SaveRefused, content_hash, list_backups, save_file
 from geo.edit.staging import (
     dump_collection,
     format_problem,
@@ -42,135 +39,6 @@ def retitled(directory: Path, segment_id: str, title: str) -> bytes:
     obj = route_obj(directory)
     feature(obj, segment_id)["properties"]["title"] = title
     return route_bytes(obj)
-
-
-# ------------------------------------------------------------------ sign-in
-
-
-def test_password_from_secrets_wins_over_environment():
-    assert auth.configured_password({"maintainer_password": "s3"}, {auth.PASSWORD_ENV: "env"}) == "s3"
-    assert auth.configured_password({}, {auth.PASSWORD_ENV: "env"}) == "env"
-
-
-@pytest.mark.parametrize("value", [None, "", "   ", 42])
-def test_blank_or_odd_password_means_editing_is_off(value):
-    assert auth.configured_password({"maintainer_password": value}, {}) is None
-
-
-def test_token_is_bound_to_the_password():
-    token = auth.session_token("right")
-    assert auth.token_valid(token, "right")
-    assert not auth.token_valid(token, "changed")
-    assert not auth.token_valid(token, None)
-    assert not auth.token_valid("forged", "right")
-    assert not auth.token_valid(None, "right")
-    assert "right" not in token
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_repeated_failures_slow_down_and_success_resets():
-    clock = FakeClock()
-    throttle = auth.Throttle(clock)
-    for _ in range(auth.FREE_ATTEMPTS):
-        result = auth.attempt("guess", "right", throttle)
-        assert result.token is None
-        assert result.message(EN) == "Wrong password."
-    result = auth.attempt("guess", "right", throttle)
-    assert "next attempt is possible in 1 s" in result.message(EN)
-    # Even the right password waits out the delay.
-    result = auth.attempt("right", "right", throttle)
-    assert result.token is None
-    assert result.message(EN).startswith("Too many failed attempts")
-    clock.now += 1
-    auth.attempt("guess", "right", throttle)
-    assert throttle.wait_s() == 2
-    clock.now += 2
-    result = auth.attempt("right", "right", throttle)
-    assert result.token is not None
-    assert result.outcome == "signed_in"
-    assert throttle.failures == 0
-
-
-def test_delay_is_capped():
-    clock = FakeClock()
-    throttle = auth.Throttle(clock)
-    for _ in range(40):
-        clock.now += auth.MAX_DELAY_S
-        throttle.failed()
-    assert throttle.wait_s() == auth.MAX_DELAY_S
-
-
-def test_messages_never_contain_the_password():
-    throttle = auth.Throttle()
-    for given in ("hunter2", "sesame"):
-        result = auth.attempt(given, "sesame", throttle)
-        for lang in ("en", "ko"):
-            shown = result.message(strings(lang))
-            assert "hunter2" not in shown
-            assert "sesame" not in shown
-        assert "sesame" not in str(result.token)
-
-
-# ------------------------------------------------------------------ saving
-
-
-def test_save_replaces_the_file_and_keeps_a_backup(data_dir: Path):
-    before = (data_dir / ROUTE).read_bytes()
-    new = retitled(data_dir, "laos-jungle", "Through the jungle")
-    saved = save_file(data_dir, ROUTE, new, base_version=content_hash(before))
-    assert (data_dir / ROUTE).read_bytes() == new
-    assert saved.backup is not None
-    assert saved.backup.read_bytes() == before
-    assert list_backups(data_dir, ROUTE) == [saved.backup]
-    assert saved.version == content_hash(new)
-
-
-def test_conflicting_save_is_refused(data_dir: Path):
-    start = content_hash((data_dir / ROUTE).read_bytes())
-    first = retitled(data_dir, "laos-jungle", "First maintainer")
-    save_file(data_dir, ROUTE, first, base_version=start)
-    second = retitled(data_dir, "vietnam-north", "Second maintainer")
-    with pytest.raises(ConflictError, match="changed on disk since you loaded it"):
-        save_file(data_dir, ROUTE, second, base_version=start)
-    assert (data_dir / ROUTE).read_bytes() == first
-
-
-def test_invalid_content_is_never_written(data_dir: Path):
-    before = (data_dir / ROUTE).read_bytes()
-    with pytest.raises(SaveRefused) as refused:
-        save_file(data_dir, ROUTE, b"{not json", base_version=content_hash(before))
-    assert "not valid JSON" in refused.value.findings[0].message
-    assert (data_dir / ROUTE).read_bytes() == before
-    assert list_backups(data_dir, ROUTE) == []
-
-
-def test_only_data_files_can_be_saved(data_dir: Path):
-    with pytest.raises(SaveRefused, match="not a data file"):
-        save_file(data_dir, "../app.py", b"", base_version="missing")
-
-
-def test_save_interrupted_before_replace_leaves_the_original(data_dir: Path, monkeypatch):
-    before = (data_dir / ROUTE).read_bytes()
-    real_replace = os.replace
-
-    def crash(src, dst):
-        if Path(dst).name == ROUTE:
-            raise OSError("power cut")
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", crash)
-    new = retitled(data_dir, "laos-jungle", "Never saved")
-    with pytest.raises(SaveRefused, match=r"Nothing was saved: .*power cut"):
-        save_file(data_dir, ROUTE, new, base_version=content_hash(before))
-    assert (data_dir / ROUTE).read_bytes() == before
-    assert not [p for p in data_dir.iterdir() if p.name.endswith(".tmp")], "temporary file left behind"
 
 
 # ------------------------------------------------------------------ diffs

@@ -1,0 +1,91 @@
+"""The editor's history: every save is a git commit; see who changed what when, and restore any version.
+
+A restore is validated against today's other files and committed as a new
+commit (``geo.edit.history.restore``): history is never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from geo.data.validation import validate_texts
+from geo.edit import history
+from geo.edit.accounts import Account
+from geo.story.i18n import Strings
+from geo.text import md, md_label
+from pages.ui import cache, maintainers
+from pages.ui.editor_forms import changes_table, clear_staged, flash
+
+#: Commits listed; older ones stay in git (``python -m geo history``).
+SHOWN = 30
+
+
+def on_restore(tr: Strings, account: Callable[[], Account | None], commit: str, name: str) -> None:
+    who = account()
+    if who is None:
+        flash("error", tr("editor.not_signed_in"))
+        return
+    try:
+        done = history.restore(
+            cache.data_dir(),
+            commit,
+            name,
+            author=history.Author(who.name, who.email),
+            validate=validate_texts,
+            remote=maintainers.remote(),
+        )
+    except history.SaveRefused as exc:
+        flash("error", tr("editor.restore_refused", name=name) + " " + str(exc), exc.findings)
+        return
+    text = tr("editor.restored", name=name, commit=done.short, summary=done.summary)
+    flash(
+        "warning" if done.push_error else "success", text + (f" {done.push_error}" if done.push_error else "")
+    )
+    clear_staged()
+
+
+def history_section(tr: Strings, account: Callable[[], Account | None]) -> None:
+    st.header(md(tr("editor.history_header")))
+    try:
+        entries = history.log(cache.data_dir(), limit=SHOWN)
+    except history.HistoryError:
+        entries = []
+    if not entries:
+        st.info(md(tr("editor.history_empty")))
+        return
+    columns = ("col_commit", "col_date", "col_author", "col_summary")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr(f"editor.{c}"): v
+                for c, v in zip(
+                    columns, (e.short, e.date[:16].replace("T", " "), e.author, e.summary), strict=True
+                )
+            }
+            for e in entries
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    chosen = st.selectbox(
+        md_label(tr("editor.history_pick")),
+        entries,
+        format_func=lambda e: f"{e.short} · {e.date[:10]} · {e.author} · {e.summary}",
+        key="history_pick",
+    )
+    for name, found in history.changes(cache.data_dir(), chosen.commit).items():
+        st.subheader(md(name), anchor=False)
+        if found:
+            st.dataframe(changes_table(tr, found), hide_index=True, width="stretch")
+        else:
+            st.caption(md(tr("editor.history_not_comparable")))
+        st.button(
+            md_label(tr("editor.restore_button", name=name, commit=chosen.short)),
+            key=f"restore_{chosen.commit}_{name}",
+            on_click=on_restore,
+            args=(tr, account, chosen.commit, name),
+            icon=":material/history:",
+        )
