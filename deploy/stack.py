@@ -167,6 +167,7 @@ def render_config(settings: Settings, bundle_dir: Path) -> str:
     values = {
         "RUN_DIR": str(settings.run_dir),
         "LOAD_MODULES": load_modules,
+        "USER": _user_directive(),
         "WORKERS": settings.workers,
         "MIME_TYPES": str(_mime_types(settings.run_dir)),
         "BROTLI": brotli,
@@ -185,6 +186,22 @@ def render_config(settings: Settings, bundle_dir: Path) -> str:
     if "@@" in text:
         raise ValueError(f"unfilled placeholder in {TEMPLATE}: {text[text.index('@@') :][:40]}")
     return text
+
+
+def _user_directive() -> str:
+    """Workers run as whoever started nginx.
+
+    Started by root, nginx would switch its workers to ``nobody``, who cannot read a project
+    under /root or a 0700 temporary directory (403 for every static file); so the workers stay
+    the invoking user. Better still, run ``deploy/run`` as an ordinary user: then this line is
+    a comment and nothing runs as root.
+    """
+    import pwd
+
+    if os.geteuid() != 0:
+        return "# user: not root, so nginx's workers run as this user."
+    entry = pwd.getpwuid(os.geteuid())
+    return f"user {entry.pw_name}; # started as root: see deploy/README.md (run it as a normal user)"
 
 
 def _mime_types(run_dir: Path) -> Path:
@@ -472,10 +489,13 @@ class Stack:
         }
         (self.run_dir / "stack.json").write_text(json.dumps(state, indent=2) + "\n")
 
-    def stop(self) -> None:
-        """nginx first (graceful: open connections finish their request), then the replicas."""
+    def stop(self, graceful: bool = True) -> None:
+        """nginx first (graceful: open requests finish, for up to 10 s), then the replicas."""
         if self.nginx is not None and self.nginx.poll() is None:
-            _stop(self.nginx, signal.SIGQUIT, grace_s=5)
+            if graceful:
+                _stop(self.nginx, signal.SIGQUIT, grace_s=12)
+            else:
+                _stop(self.nginx, signal.SIGTERM, grace_s=5)
         for replica in self.replicas:
             if replica.process is not None and replica.process.poll() is None:
                 _stop(replica.process, signal.SIGTERM, grace_s=10)
