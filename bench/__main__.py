@@ -20,17 +20,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument(
-        "--only", nargs="*", help="run some sections: start rerun payload browser scaling sessions"
+        "--only", nargs="*", help="run some sections: start rerun payload browser scaling sessions crowd"
     )
     args = parser.parse_args(argv)
     from bench import measures
     from bench.report import Section, machine
 
-    wanted = args.only or ["start", "rerun", "payload", "browser", "scaling", "sessions"]
+    wanted = args.only or ["start", "rerun", "payload", "browser", "scaling", "sessions", "crowd"]
     sections: list[Section] = []
     for name in wanted:
         print(f"==> {name}", file=sys.stderr, flush=True)
-        section = getattr(measures, name)(quick=args.quick)
+        run = getattr(measures, name, None) or getattr(__import__(f"bench.{name}", fromlist=[name]), name)
+        section = run(quick=args.quick)
         sections.append(section)
         print(section.markdown(), flush=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -104,9 +104,24 @@ class Viewer:
 
     async def get(self, path: str) -> Response:
         async with self._slots:
-            reader, writer = self._idle.pop() if self._idle else await self._connect()
+            reused = bool(self._idle)
+            reader, writer = self._idle.pop() if reused else await self._connect()
             try:
                 response, keep = await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                writer.close()
+                # An idle keep-alive connection the server closed meanwhile (uvicorn closes them
+                # after 5 s): like a browser, send the GET again on a new connection, once.
+                if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                    raise
+                reader, writer = await self._connect()
+                try:
+                    response, keep = await asyncio.wait_for(
+                        self._exchange(reader, writer, path), self.timeout_s
+                    )
+                except BaseException:
+                    writer.close()
+                    raise
             except BaseException:
                 writer.close()
                 raise
