@@ -478,11 +478,16 @@ def _capacity(runs: dict[str, list[CrowdRun]], cores: int, replicas_n: int) -> l
         if replicas and saturated.server_cpu_s:
             per = saturated.server_cpu_s / saturated.k
             ceiling = f"; CPU ceiling {min(replicas, cores) / per:,.1f}/s"
+        # A crowd that never queued finished as fast as it arrived: the rate held is at least that.
+        alone = max(results[0].times)
+        arrival_limited = saturated.makespan_s <= saturated.k / ARRIVALS_PER_S + 2 * alone + 0.5
+        at_least = "at least " if arrival_limited else "about "
         under = [r.k for r in results if r.p95 <= P95_BOUND_S and r.failed == 0]
         largest = f"largest crowd under the bound K={max(under)}" if under else "no crowd under the bound"
         lines.append(
-            f"- {name}: holds about **{saturated.throughput:,.1f} new viewers/s** (K={saturated.k} "
-            f"finished at that rate{ceiling}); {largest}."
+            f"- {name}: holds {at_least}**{saturated.throughput:,.1f} new viewers/s** (K={saturated.k} "
+            f"finished at that rate{' as fast as it arrived' if arrival_limited else ''}{ceiling}); "
+            f"{largest}."
         )
     return lines
 
