@@ -79,6 +79,13 @@ def rss_mib(pids: list[int]) -> float:
     return total / 1024
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every process on the machine has used (all cores), from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / CLK_TCK
+
+
 def _client_cpu_s() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -105,6 +112,8 @@ class CrowdRun:
     proxy_cpu_s: float = 0.0
     peak_rss_mib: float = 0.0
     client_cpu_s: float = 0.0
+    #: CPU the rest of the machine used meanwhile (other people's tests, browsers): noise to report.
+    other_cpu_s: float = 0.0
     makespan_s: float = 0.0
     stopped_by_deadline: bool = False
 
@@ -177,6 +186,7 @@ async def _crowd(
     run = CrowdRun(target, k)
     closers: list[Callable[[], Awaitable[None]]] = []
     server0, proxy0, client0 = cpu_seconds(server_pids()), cpu_seconds(proxy_pids()), _client_cpu_s()
+    busy0 = machine_busy_s()
     start = time.perf_counter()
     finished_at: list[float] = []
     sampling = True
@@ -219,6 +229,8 @@ async def _crowd(
     run.server_cpu_s = cpu_seconds(server_pids()) - server0
     run.proxy_cpu_s = cpu_seconds(proxy_pids()) - proxy0
     run.client_cpu_s = _client_cpu_s() - client0
+    ours = run.server_cpu_s + run.proxy_cpu_s + run.client_cpu_s
+    run.other_cpu_s = max(0.0, machine_busy_s() - busy0 - ours)
     return run
 
 
@@ -324,6 +336,7 @@ def crowd(quick: bool = False) -> Section:
             "peak RSS",
             "KB / viewer",
             "failed",
+            "other load",
         ],
     )
     if find_nginx() is None:
@@ -432,6 +445,7 @@ def _fill(
                     f"{r.peak_rss_mib:,.0f} MiB",
                     f"{r.bytes_received / max(1, len(r.times)) / 1024:,.0f}",
                     f"{len(r.errors)} err, {r.timeouts} t/o" if r.failed else "0",
+                    f"{r.other_cpu_s / r.makespan_s:.1f} cores" if r.makespan_s > 0.5 else "–",
                 ]
             )
             client_cpu += r.client_cpu_s
@@ -447,7 +461,11 @@ def _fill(
     notes.append(
         "CPU from /proc/<pid>/stat (utime + stime) of the replica processes and of nginx, before and "
         "after each crowd, per viewer; peak RSS sampled every 0.1 s over the same processes. "
-        f"The load generator shares the {cores} cores: it used {client_cpu:,.0f} CPU-s over all rows."
+        f"The load generator shares the {cores} cores: it used {client_cpu:,.0f} CPU-s over all rows. "
+        "*Other load*: CPU the rest of the machine used during the crowd (from /proc/stat, less the "
+        "servers and the generator), in cores: anything above ~0.1 means someone else's work (tests, "
+        "a browser) competed for the cores, and the times and rates of that row are pessimistic; "
+        "CPU-s per viewer is the steadier number."
     )
     notes += _capacity(runs, cores, replicas_n)
     if skipped:
