@@ -350,6 +350,9 @@ class Stack:
         """Create the run directory, the precompressed bundle mirror and nginx.conf; return its path."""
         for sub in ("logs", "tmp"):
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
+        # A fresh config puts every replica in the upstream, whatever an earlier run marked down.
+        with contextlib.suppress(FileNotFoundError):
+            (self.run_dir / "down.json").unlink()
         self.bundle_dir = prepare_bundle(streamlit_static_dir(self.settings.python), self.run_dir)
         self.conf.write_text(render_config(self.settings, self.bundle_dir), encoding="utf-8")
         return self.conf
