@@ -16,21 +16,31 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
+#: Every section, in the order ``./bench/run`` runs them.
+SECTION_NAMES = ("start", "rerun", "payload", "browser", "scaling", "hostile", "sessions", "crowd")
+
+
+def _sections() -> dict:
+    """Section name → the function that measures it (imported late: they pull in Streamlit and Playwright)."""
+    from bench import crowd, measures
+
+    return {name: getattr(crowd if name == "crowd" else measures, name) for name in SECTION_NAMES}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
-    parser.add_argument(
-        "--only", nargs="*", help="run some sections: start rerun payload browser scaling hostile sessions"
-    )
+    parser.add_argument("--only", nargs="*", help="run some sections: " + " ".join(SECTION_NAMES))
     args = parser.parse_args(argv)
-    from bench import measures
     from bench.report import Section, machine
 
-    wanted = args.only or ["start", "rerun", "payload", "browser", "scaling", "hostile", "sessions"]
+    sections_by_name = _sections()
+    wanted = args.only or list(SECTION_NAMES)
     sections: list[Section] = []
     for name in wanted:
         print(f"==> {name}", file=sys.stderr, flush=True)
-        section = getattr(measures, name)(quick=args.quick)
+        run = sections_by_name[name]
+        section = run(quick=args.quick)
         sections.append(section)
         print(section.markdown(), flush=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

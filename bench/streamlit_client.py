@@ -1,0 +1,379 @@
+"""A Streamlit viewer without a browser: the requests and the websocket session a browser makes.
+
+What a browser does when it opens the app (Streamlit 1.67's frontend, read from its
+bundle and ``streamlit/web/server/starlette/starlette_websocket.py``):
+
+1. ``GET /`` (index.html), then every file it references (``./static/js/...`` module
+   script and modulepreloads, the CSS, the font preload, the favicon), six at a time
+   over keep-alive connections, as a browser does per host.
+2. ``GET /_stcore/health`` (which sets the ``_streamlit_xsrf`` cookie) and
+   ``GET /_stcore/host-config``.
+3. A websocket to ``/_stcore/stream`` with ``Sec-WebSocket-Protocol: streamlit, <xsrf
+   token or PLACEHOLDER_AUTH_TOKEN>[, <last session id>]``: the server picks the first
+   entry, reads the XSRF token from the second and reconnects to the session in the
+   third. It sends nothing until the client asks for a run.
+4. A ``BackMsg.rerun_script`` with a ``ClientState``: ``page_name`` is the URL path
+   relative to the app (``""`` for the default page, ``"presenter"``),
+   ``query_string`` the URL's query without ``?``, ``context_info`` the timezone,
+   locale and URL. The server answers with ``ForwardMsg``s: ``new_session`` (with
+   ``initialize.session_id``), ``page_config_changed``, ``delta``s (the page's
+   elements), and ``script_finished``. ``FINISHED_SUCCESSFULLY`` ends a full run;
+   ``FINISHED_EARLY_FOR_RERUN`` means another run follows (``st.rerun``, a page
+   switch).
+5. The map's iframe: ``/component/<name>/index.html``, its files, and the vendored
+   Leaflet the map's HTML loads from ``/app/static/``.
+
+Not fetched: the lazy JS chunks the frontend imports per element type once it runs
+(vega-embed, arrow, the DataFrame: ~76 files, ~2.8 MB for the Route Map per
+``shared/PERF-NOTES.md``); knowing them needs a JavaScript engine. So bytes are an
+undercount of a real first visit.
+
+Only loopback addresses are accepted (``require_loopback``): this is a load generator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import ipaddress
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+MAX_CONNECTIONS_PER_HOST = 6
+USER_AGENT = "escape-route-crowd/1 (protocol-level viewer)"
+#: Files index.html references: the module script, modulepreloads, the stylesheet, font, favicon.
+_REF = re.compile(r"""(?:src|href)\s*=\s*["'](\./[^"']+)["']""")
+#: Vendored files the map's HTML loads (in a component's JSON arguments, quotes escaped).
+_APP_STATIC_REF = re.compile(r"""/app/static/[^"'\s\\<>]+""")
+
+
+def require_loopback(url: str) -> tuple[str, int]:
+    """(host, port) of an ``http://`` URL on this machine; ValueError for anything else.
+
+    Names are not resolved: only ``localhost`` and literal loopback addresses
+    (127.0.0.0/8, ::1) pass, so no DNS answer can point the load elsewhere.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        raise ValueError(f"only http:// URLs on this machine: {url!r}")
+    host = parts.hostname or ""
+    if host != "localhost":
+        try:
+            if not ipaddress.ip_address(host).is_loopback:
+                raise ValueError(f"refusing a non-loopback address: {url!r}")
+        except ValueError as exc:
+            raise ValueError(f"refusing a non-loopback address: {url!r}") from exc
+    return host, parts.port or 80
+
+
+class HttpError(Exception):
+    pass
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    wire_bytes: int
+
+
+class Viewer:
+    """One viewer's HTTP side: cookies, up to six keep-alive connections, bytes on the wire."""
+
+    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+        self.host, self.port = require_loopback(base_url)
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.cookies: dict[str, str] = {}
+        self.bytes_received = 0
+        self.requests = 0
+        self.upstreams: list[str] = []
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._slots = asyncio.Semaphore(MAX_CONNECTIONS_PER_HOST)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _remember_cookie(self, value: str) -> None:
+        name, _, rest = value.partition("=")
+        self.cookies[name.strip()] = rest.split(";", 1)[0].strip()
+
+    async def get(self, path: str) -> Response:
+        async with self._slots:
+            reused = bool(self._idle)
+            reader, writer = self._idle.pop() if reused else await self._connect()
+            try:
+                response, keep = await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                writer.close()
+                # An idle keep-alive connection the server closed meanwhile (uvicorn closes them
+                # after 5 s): like a browser, send the GET again on a new connection, once.
+                if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                    raise
+                reader, writer = await self._connect()
+                try:
+                    response, keep = await asyncio.wait_for(
+                        self._exchange(reader, writer, path), self.timeout_s
+                    )
+                except BaseException:
+                    writer.close()
+                    raise
+            except BaseException:
+                writer.close()
+                raise
+            if keep:
+                self._idle.append((reader, writer))
+            else:
+                writer.close()
+            return response
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout_s)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+    ) -> tuple[Response, bool]:
+        lines = [
+            f"GET {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            f"User-Agent: {USER_AGENT}",
+            "Accept: */*",
+            # What a browser offers, minus br: nothing here could decode it to read index.html.
+            "Accept-Encoding: gzip, deflate",
+            "Connection: keep-alive",
+        ]
+        if self.cookies:
+            lines.append(f"Cookie: {self.cookie_header()}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        wire = len(head)
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if not line:
+                continue
+            name, _, value = line.partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "set-cookie":
+                self._remember_cookie(value)
+            headers[name] = value
+        keep = headers.get("connection", "").lower() != "close"
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size_line = await reader.readuntil(b"\r\n")
+                wire += len(size_line)
+                size = int(size_line.split(b";")[0], 16)
+                chunk = await reader.readexactly(size + 2)
+                wire += len(chunk)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            body = b"".join(chunks)
+        elif "content-length" in headers:
+            body = await reader.readexactly(int(headers["content-length"]))
+            wire += len(body)
+        else:
+            body = await reader.read()
+            wire += len(body)
+            keep = False
+        self.bytes_received += wire
+        self.requests += 1
+        if "x-upstream" in headers:
+            self.upstreams.append(headers["x-upstream"])
+        encoding = headers.get("content-encoding", "")
+        if encoding == "gzip":
+            body = gzip.decompress(body)
+        elif encoding == "deflate":
+            body = zlib.decompress(body)
+        if status >= 400:
+            raise HttpError(f"GET {path}: HTTP {status}")
+        return Response(status, headers, body, wire), keep
+
+    async def get_all(self, paths: list[str]) -> list[Response]:
+        return list(await asyncio.gather(*(self.get(p) for p in paths)))
+
+    async def close(self) -> None:
+        for _, writer in self._idle:
+            writer.close()
+        self._idle.clear()
+
+
+@dataclass
+class SessionRun:
+    """What one websocket session saw until its first full run finished."""
+
+    session_id: str = ""
+    upstream: str = ""
+    page_title: str = ""
+    texts: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    app_static: set[str] = field(default_factory=set)
+    exceptions: list[str] = field(default_factory=list)
+    messages: int = 0
+    bytes_received: int = 0
+    first_message_s: float | None = None
+    finished_s: float | None = None
+    status: str = ""
+
+
+def plain(markdown: str) -> str:
+    """Markdown as the viewer reads it, for comparisons: Streamlit's escapes (``\\:``) removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _element_texts(element) -> list[str]:
+    kind = element.WhichOneof("type")
+    if kind in ("heading", "markdown", "alert", "text", "caption"):
+        return [getattr(element, kind).body]
+    if kind == "metric":
+        return [element.metric.label, element.metric.body]
+    if kind in ("selectbox", "multiselect", "radio"):
+        inner = getattr(element, kind)
+        return [inner.label, *inner.options]
+    if kind == "button_group":
+        return [o.content for o in element.button_group.options]
+    return []
+
+
+class Session:
+    """A websocket session as Streamlit's frontend opens it; ``run()`` asks for one full run."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+        self.ws = None
+        self.result = SessionRun()
+
+    async def open(self) -> None:
+        from websockets.asyncio.client import connect
+
+        xsrf = self.viewer.cookies.get("_streamlit_xsrf") or "PLACEHOLDER_AUTH_TOKEN"
+        headers = {"Origin": self.viewer.base_url, "User-Agent": USER_AGENT}
+        if self.viewer.cookies:
+            headers["Cookie"] = self.viewer.cookie_header()
+        url = f"ws://{self.viewer.host}:{self.viewer.port}/_stcore/stream"
+        self.ws = await asyncio.wait_for(
+            connect(
+                url,
+                subprotocols=["streamlit", xsrf],  # type: ignore[list-item]
+                additional_headers=headers,
+                compression=None,  # Streamlit's default: server.enableWebsocketCompression = false
+                max_size=None,
+                open_timeout=self.viewer.timeout_s,
+                ping_interval=None,
+            ),
+            self.viewer.timeout_s,
+        )
+        self.result.upstream = self.ws.response.headers.get("X-Upstream", "")
+
+    async def run(self, page_name: str = "", query_string: str = "") -> SessionRun:
+        """Send ``rerun_script`` and read until ``script_finished`` ends a full run."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        assert self.ws is not None, "open() first"
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = query_string
+        state.page_name = page_name
+        state.context_info.timezone = "UTC"
+        state.context_info.timezone_offset = 0
+        state.context_info.locale = "en-US"
+        state.context_info.url = f"{self.viewer.base_url}/{page_name}" + (
+            f"?{query_string}" if query_string else ""
+        )
+        state.context_info.is_embedded = False
+        state.context_info.color_scheme = "light"
+        start = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        result = self.result
+        while True:
+            data = await self.ws.recv()
+            if result.first_message_s is None:
+                result.first_message_s = time.perf_counter() - start
+            result.messages += 1
+            result.bytes_received += len(data)
+            self.viewer.bytes_received += len(data)
+            fm = ForwardMsg()
+            fm.ParseFromString(data)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                result.session_id = fm.new_session.initialize.session_id or result.session_id
+            elif kind == "page_config_changed" and fm.page_config_changed.title:
+                result.page_title = fm.page_config_changed.title
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                element = fm.delta.new_element
+                result.texts += [plain(t) for t in _element_texts(element)]
+                etype = element.WhichOneof("type")
+                if etype == "component_instance":
+                    result.components.append(element.component_instance.component_name)
+                    result.app_static.update(_APP_STATIC_REF.findall(element.component_instance.json_args))
+                elif etype == "exception":
+                    result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
+                result.exceptions.append(fm.session_event.script_compilation_exception.message)
+            elif kind == "script_finished":
+                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    continue
+                result.finished_s = time.perf_counter() - start
+                result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                return result
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
+@dataclass
+class Visit:
+    """A viewer's first visit: page, bundle, probes, websocket, first full run, the map's iframe."""
+
+    session: SessionRun
+    viewer: Viewer
+    handle: Session
+    time_to_run_s: float
+    bundle_files: int
+
+
+async def visit(
+    base_url: str, page_name: str = "", query_string: str = "", timeout_s: float = 60.0, bundle: bool = True
+) -> Visit:
+    """Open the app as a fresh browser would; returns once the first full run has finished.
+
+    The websocket stays open (``visit.handle``) so a crowd keeps its sessions alive, as
+    phones would; close it with ``await visit.handle.close()``.
+    """
+    start = time.perf_counter()
+    viewer = Viewer(base_url, timeout_s=timeout_s)
+    files: list[str] = []
+    page = "/" + page_name
+    index = await viewer.get(page + (f"?{query_string}" if query_string else ""))
+    if bundle:
+        files = sorted({urljoin("/", ref[2:]) for ref in _REF.findall(index.body.decode("utf-8", "replace"))})
+        await viewer.get_all(files)
+    await viewer.get_all(["/_stcore/health", "/_stcore/host-config"])
+    handle = Session(viewer)
+    await handle.open()
+    run = await handle.run(page_name=page_name, query_string=query_string)
+    elapsed = time.perf_counter() - start
+    if bundle:
+        await _fetch_iframes(viewer, run)
+    return Visit(run, viewer, handle, elapsed, len(files))
+
+
+async def _fetch_iframes(viewer: Viewer, run: SessionRun) -> None:
+    """The component iframe's page and files, and the vendored files the map loads."""
+    for name in dict.fromkeys(run.components):
+        base = f"/component/{name}/"
+        index = await viewer.get(base + "index.html")
+        refs = _REF.findall(index.body.decode("utf-8", "replace"))
+        await viewer.get_all([urljoin(base, ref[2:]) for ref in refs])
+    await viewer.get_all(sorted(run.app_static))

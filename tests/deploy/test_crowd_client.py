@@ -1,0 +1,85 @@
+"""The crowd benchmark's protocol client against a real app server, and the generator's bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from bench.crowd import MAX_VIEWERS, run_crowd
+from bench.streamlit_client import plain, require_loopback, visit
+from geo.story.i18n import strings
+from harness.server import AppServer, start_app, stop_app
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[AppServer]:
+    server = start_app()
+    yield server
+    stop_app(server)
+
+
+@pytest.mark.slow
+def test_one_session_runs_the_route_map_and_reads_its_title(app_server: AppServer) -> None:
+    async def scenario():
+        v = await visit(app_server.url, timeout_s=120)
+        await v.handle.close()
+        await v.viewer.close()
+        return v
+
+    v = asyncio.run(scenario())
+    s = strings("en")
+    run = v.session
+    assert run.status == "FINISHED_SUCCESSFULLY"
+    assert not run.exceptions, run.exceptions
+    assert run.session_id, "new_session carries the session id"
+    assert run.page_title == s("app.page_title")
+    assert plain(s("route_map.title")) in run.texts
+    # As a browser: the bundle index.html names, the probes, the map's iframe and vendored Leaflet.
+    assert v.bundle_files > 10
+    assert "streamlit_folium.st_folium" in run.components
+    assert any(p.endswith("leaflet.js") for p in run.app_static)
+    assert v.viewer.bytes_received > run.bytes_received > 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1:8501",
+        "http://192.168.1.10",
+        "http://93.184.216.34/",
+        "http://example.com:8501",
+        "https://127.0.0.1:8501",
+        "http://127.0.0.1.example.com",
+    ],
+)
+def test_the_generator_refuses_anything_but_loopback(url: str) -> None:
+    with pytest.raises(ValueError, match=r"loopback|only http"):
+        run_crowd(url, 1)
+
+
+def test_loopback_addresses_are_accepted() -> None:
+    assert require_loopback("http://127.0.0.1:8501") == ("127.0.0.1", 8501)
+    assert require_loopback("http://127.0.0.2:80")[0] == "127.0.0.2"
+    assert require_loopback("http://localhost:8080")[1] == 8080
+    assert require_loopback("http://[::1]:8080")[0] == "::1"
+
+
+def test_the_crowd_size_is_bounded() -> None:
+    with pytest.raises(ValueError, match="k must be"):
+        run_crowd("http://127.0.0.1:9", MAX_VIEWERS + 1)
+
+
+def test_the_generator_stops_at_its_deadline() -> None:
+    """A server that accepts connections and never answers: the crowd ends at the deadline by itself."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        result = run_crowd(url, 5, window_s=0, deadline_s=1.0, session_timeout_s=300)
+    assert result.stopped_by_deadline
+    assert result.timeouts == 5
+    assert result.times == []
+    assert result.p95 == float("inf")
