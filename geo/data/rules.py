@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from geo import paths
 from geo.data.findings import Finding, Severity
 from geo.data.measure import GEOD
-from geo.data.parse import MAX_ROWS, Feature, Outline, ParsedFile, loose_points, parse_csv, parse_json
+from geo.data.parse import MAX_ROWS, CsvRow, Feature, Outline, ParsedFile, loose_points, parse_csv, parse_json
 from geo.data.schema import (
     COUNTRY_NAMES,
     CSV_MODELS,
@@ -98,61 +98,60 @@ def _decimals(value: Decimal | int) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+def position_problem(pos: Any) -> str | None:
+    """What is wrong with one raw ``[lon, lat]`` position, or None. The privacy rule is one of these."""
+    if not (isinstance(pos, list) and len(pos) in (2, 3) and all(_is_number(v) for v in pos)):
+        return f"expected [lon, lat] numbers; got {_short(pos)}"
+    lon, lat = float(pos[0]), float(pos[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        hint = "; GeoJSON is [lon, lat]: are they swapped?" if abs(lon) <= 90 and abs(lat) <= 180 else ""
+        return f"[{pos[0]}, {pos[1]}] is not a valid [lon, lat]{hint}"
+    if not (PROJECT_BBOX[0] <= lon <= PROJECT_BBOX[2] and PROJECT_BBOX[1] <= lat <= PROJECT_BBOX[3]):
+        return f"[{pos[0]}, {pos[1]}] is outside East and Southeast Asia; GeoJSON is [lon, lat]: swapped?"
+    places = max(_decimals(pos[0]), _decimals(pos[1]))
+    if places > MAX_DECIMALS:
+        return (
+            f"[{pos[0]}, {pos[1]}] has {places} decimals; at most {MAX_DECIMALS} allowed "
+            "(region or city level, to protect people)"
+        )
+    return None
+
+
+def _geometry_problem(feature: Any, expected: str, min_positions: int) -> tuple[str, str] | None:
+    """(field, message) when the feature is not a Feature with the expected geometry and enough positions."""
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        got = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
+        return "type", f"expected a 'Feature'; got {got!r}"
+    geom = feature.get("geometry")
+    if not isinstance(geom, dict):
+        return "geometry", "missing geometry"
+    if geom.get("type") != expected:
+        return "geometry.type", f"expected a {expected}; got {geom.get('type')!r}"
+    positions = [geom.get("coordinates")] if expected == "Point" else geom.get("coordinates")
+    if not isinstance(positions, list) or len(positions) < min_positions:
+        need = "a [lon, lat] position" if expected == "Point" else f"at least {min_positions} positions"
+        return "geometry.coordinates", f"expected {need}"
+    return None
+
+
 def check_geometry(
     file: str, index: int, fid: str | None, feature: Any, expected: str, min_positions: int
 ) -> tuple[list[tuple[float, float]] | None, list[Finding]]:
     """Geometry type and positions (RFC 7946). Returns (lon, lat) pairs when usable."""
-
-    def finding(message: str, fld: str = "geometry", sev: Severity = E) -> Finding:
-        return Finding(sev, file, message, field=fld, feature_id=fid, index=index)
-
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        got = feature.get("type") if isinstance(feature, dict) else type(feature).__name__
-        return None, [finding(f"expected a 'Feature'; got {got!r}", "type")]
-    geom = feature.get("geometry")
-    if not isinstance(geom, dict):
-        return None, [finding("missing geometry")]
-    if geom.get("type") != expected:
-        return None, [finding(f"expected a {expected}; got {geom.get('type')!r}", "geometry.type")]
-    raw = geom.get("coordinates")
+    problem = _geometry_problem(feature, expected, min_positions)
+    if problem is not None:
+        return None, [Finding(E, file, problem[1], field=problem[0], feature_id=fid, index=index)]
+    raw = feature["geometry"]["coordinates"]
     positions = [raw] if expected == "Point" else raw
-    if not isinstance(positions, list) or len(positions) < min_positions:
-        need = "a [lon, lat] position" if expected == "Point" else f"at least {min_positions} positions"
-        return None, [finding(f"expected {need}", "geometry.coordinates")]
-
     out: list[Finding] = []
-    coords: list[tuple[float, float]] = []
     for k, pos in enumerate(positions):
-        where = "geometry.coordinates" if expected == "Point" else f"geometry.coordinates[{k}]"
-        if not (isinstance(pos, list) and len(pos) in (2, 3) and all(_is_number(v) for v in pos)):
-            out.append(finding(f"expected [lon, lat] numbers; got {_short(pos)}", where))
-            continue
-        lon, lat = float(pos[0]), float(pos[1])
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            hint = "; GeoJSON is [lon, lat]: are they swapped?" if abs(lon) <= 90 and abs(lat) <= 180 else ""
-            out.append(finding(f"[{pos[0]}, {pos[1]}] is not a valid [lon, lat]{hint}", where))
-            continue
-        if not (PROJECT_BBOX[0] <= lon <= PROJECT_BBOX[2] and PROJECT_BBOX[1] <= lat <= PROJECT_BBOX[3]):
-            out.append(
-                finding(
-                    f"[{pos[0]}, {pos[1]}] is outside East and Southeast Asia; GeoJSON is "
-                    "[lon, lat]: are they swapped?",
-                    where,
-                )
-            )
-            continue
-        places = max(_decimals(pos[0]), _decimals(pos[1]))
-        if places > MAX_DECIMALS:
-            out.append(
-                finding(
-                    f"[{pos[0]}, {pos[1]}] has {places} decimals; at most {MAX_DECIMALS} allowed "
-                    "(region or city level, to protect people)",
-                    where,
-                )
-            )
-            continue
-        coords.append((lon, lat))
-    return (coords if not out else None), out
+        message = position_problem(pos)
+        if message is not None:
+            where = "geometry.coordinates" if expected == "Point" else f"geometry.coordinates[{k}]"
+            out.append(Finding(E, file, message, field=where, feature_id=fid, index=index))
+    if out:
+        return None, out
+    return [(float(pos[0]), float(pos[1])) for pos in positions], []
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -525,6 +524,26 @@ def check_file(name: str, raw: bytes, max_rows: int | None = MAX_ROWS) -> Parsed
 # --------------------------------------------------------------------------- cross-file rules
 
 
+def _row_references(
+    file: str, parsed: ParsedFile, known: Mapping[str, set[str] | None]
+) -> list[tuple[CsvRow, str, str, str]]:
+    """(row, field, value, kind) of every reference a CSV file's rows make to a file that could be read."""
+    refs = []
+    for r in parsed.rows:
+        m = r.model
+        if m is None:
+            continue
+        candidates = [("source_id", getattr(m, "source_id", None), "source")]
+        candidates += [("source_ids", sid, "source") for sid in getattr(m, "source_ids", [])]
+        candidates.append(("segment_id", getattr(m, "segment_id", ""), "segment"))
+        if file != paths.QUOTES:
+            candidates.append(("quote_id", getattr(m, "quote_id", ""), "quote"))
+        refs += [
+            (r, fld, value, kind) for fld, value, kind in candidates if value and known[kind] is not None
+        ]
+    return refs
+
+
 def check_references(files: Mapping[str, ParsedFile]) -> list[Finding]:
     """Every ``sources``/``source_ids``/``source_id``/``segment_id``/``quote_id`` resolves.
 
@@ -534,40 +553,32 @@ def check_references(files: Mapping[str, ParsedFile]) -> list[Finding]:
     readable = {name: parsed for name, parsed in files.items() if parsed.readable}
     if paths.SOURCES not in readable:
         return []
-    source_ids = {r.model.id for r in readable[paths.SOURCES].rows if r.model}
-    route = readable.get(paths.ROUTE)
-    segment_ids = {f.id for f in route.features if f.id} if route else set()
-    quotes = readable.get(paths.QUOTES)
-    quote_ids = {r.model.id for r in quotes.rows if r.model} if quotes else set()
-    out = []
 
-    def unknown(kind: str, value: str, known: set[str]) -> str:
-        hint = ", ".join(sorted(known)[:8]) or "none"
+    def ids(name: str, of_rows: bool) -> set[str] | None:
+        if name not in readable:
+            return None
+        records = readable[name].rows if of_rows else readable[name].features
+        return {x.model.id if of_rows else x.id for x in records if (x.model if of_rows else x.id)}
+
+    known = {
+        "source": ids(paths.SOURCES, True),
+        "segment": ids(paths.ROUTE, False),
+        "quote": ids(paths.QUOTES, True),
+    }
+
+    def unknown(kind: str, value: str) -> str:
+        hint = ", ".join(sorted(known[kind])[:8]) or "none"
         return f"unknown {kind} {value!r} (known: {hint})"
 
-    for file in (paths.ROUTE, paths.PLACES):
-        for f in files[file].features if file in files else []:
-            for sid in getattr(f.model, "sources", []) or []:
-                if sid not in source_ids:
-                    out.append(Finding(E, file, unknown("source", sid, source_ids), "sources", f.id, f.index))
-    for file, parsed in files.items():
-        for r in parsed.rows:
-            m = r.model
-            if m is None:
-                continue
-            refs = [
-                ("source_id", sid, source_ids, "source") for sid in [getattr(m, "source_id", None)] if sid
-            ]
-            refs += [("source_ids", sid, source_ids, "source") for sid in getattr(m, "source_ids", [])]
-            if route is not None:
-                refs += [
-                    ("segment_id", seg, segment_ids, "segment")
-                    for seg in [getattr(m, "segment_id", "")]
-                    if seg
-                ]
-            if quotes is not None and file != paths.QUOTES:
-                refs += [("quote_id", q, quote_ids, "quote") for q in [getattr(m, "quote_id", "")] if q]
-            for fld, value, known, kind in refs:
-                if value not in known:
-                    out.append(Finding(E, file, unknown(kind, value, known), fld, r.id, line=r.line))
+    out = [
+        Finding(E, file, unknown("source", sid), "sources", f.id, f.index)
+        for file in (paths.ROUTE, paths.PLACES)
+        for f in (readable[file].features if file in readable else [])
+        for sid in getattr(f.model, "sources", []) or []
+        if sid not in known["source"]
+    ]
+    for file, parsed in readable.items():
+        for row, fld, value, kind in _row_references(file, parsed, known):
+            if value not in known[kind]:
+                out.append(Finding(E, file, unknown(kind, value), fld, row.id, line=row.line))
     return out

@@ -154,56 +154,62 @@ def translate_dataset(dataset: Dataset, s: Strings) -> Dataset:
 # ------------------------------------------------------------------------------------------ validation
 
 
+def _data_key_problem(lang: str, match: re.Match, dataset: Dataset | None) -> tuple[Severity, str] | None:
+    """A translation of data (``route.<id>.title``) that cannot be used, and why."""
+    table, record, column = match[1], match[2], match[3]
+    if lang == DEFAULT:
+        return Severity.ERROR, "English text of data lives in the data file, not here"
+    if dataset is not None and record not in set(getattr(dataset, table)["id"]):
+        return Severity.WARNING, f"no {table} record with this id"
+    if column not in TRANSLATABLE[table]:
+        return Severity.ERROR, "this column is not translated"
+    return None
+
+
+def _entry_problems(
+    lang: str, key: str, value: object, english: Mapping[str, Any], dataset: Dataset | None
+) -> list[tuple[Severity, str]]:
+    """What is wrong with one entry: not text, markup, a bad data key, an unknown key, placeholders."""
+    if not isinstance(value, str):
+        return [(Severity.ERROR, f"expected text; got {type(value).__name__}")]
+    out = []
+    if _HTML.search(value):
+        out.append(
+            (
+                Severity.ERROR,
+                "looks like HTML or an HTML entity; translations are plain text, shown as written",
+            )
+        )
+    data_key = _DATA_KEY.match(key)
+    if data_key:
+        problem = _data_key_problem(lang, data_key, dataset)
+        return out + ([problem] if problem else [])
+    if key not in english:
+        out.append((Severity.ERROR, "unknown key: not in en.toml (a typo?)"))
+    elif placeholders(value) != placeholders(english[key]):
+        out.append(
+            (
+                Severity.ERROR,
+                f"placeholders {sorted(placeholders(value))} differ from English "
+                f"{sorted(placeholders(english[key]))}",
+            )
+        )
+    return out
+
+
 def check_catalogues(
     catalogues: Mapping[str, Mapping[str, Any]], dataset: Dataset | None = None
 ) -> list[Finding]:
-    """Missing, unknown and mismatched keys, named by file and key like every other finding."""
+    """Missing, unknown and mismatched keys, and markup, named by file and key like every other finding."""
     findings: list[Finding] = []
     english = catalogues.get(DEFAULT, {})
     for lang, cat in catalogues.items():
         file = f"i18n/{lang}.toml"
         for key, value in cat.items():
-            if not isinstance(value, str):
-                findings.append(
-                    Finding(Severity.ERROR, file, f"expected text; got {type(value).__name__}", key)
-                )
-                continue
-            if _HTML.search(value):
-                findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        file,
-                        "looks like HTML or an HTML entity; translations are plain text, shown as written",
-                        key,
-                    )
-                )
-            data_key = _DATA_KEY.match(key)
-            if data_key:
-                if lang == DEFAULT:
-                    findings.append(
-                        Finding(
-                            Severity.ERROR, file, "English text of data lives in the data file, not here", key
-                        )
-                    )
-                elif dataset is not None and data_key[2] not in set(getattr(dataset, data_key[1])["id"]):
-                    findings.append(
-                        Finding(Severity.WARNING, file, f"no {data_key[1]} record with this id", key)
-                    )
-                elif data_key[3] not in TRANSLATABLE[data_key[1]]:
-                    findings.append(Finding(Severity.ERROR, file, "this column is not translated", key))
-                continue
-            if key not in english:
-                findings.append(Finding(Severity.ERROR, file, "unknown key: not in en.toml (a typo?)", key))
-            elif placeholders(value) != placeholders(english[key]):
-                findings.append(
-                    Finding(
-                        Severity.ERROR,
-                        file,
-                        f"placeholders {sorted(placeholders(value))} differ from English "
-                        f"{sorted(placeholders(english[key]))}",
-                        key,
-                    )
-                )
+            findings += [
+                Finding(sev, file, msg, key)
+                for sev, msg in _entry_problems(lang, key, value, english, dataset)
+            ]
         if lang != DEFAULT:
             findings += [
                 Finding(Severity.WARNING, file, "missing: English is shown instead", key)
