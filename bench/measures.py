@@ -16,7 +16,7 @@ from geo.data.parse import MAX_FILE_BYTES, MAX_POSITIONS, MAX_ROWS, Limits
 from geo.data.rules import COUNTRY_SAMPLES
 from geo.data.validation import read_files, validate_files
 from geo.edit.staging import dump_collection
-from geo.map.assets import VENDORED
+from geo.map.assets import ASSETS, asset_file
 from geo.story.i18n import strings
 from harness.browser import CHROMIUM_ARGS, find_chromium, offline_context
 from harness.server import start_app, stop_app
@@ -137,9 +137,7 @@ def payload(quick: bool = False) -> Section:
 
     sent = _component_args_bytes()
     drawn = sum((paths.DATA_DIR / n).stat().st_size for n in (paths.ROUTE, paths.PLACES, paths.COUNTRIES))
-    leaflet = sum(
-        (paths.VENDOR_DIR / rel).stat().st_size for name, rel in VENDORED.items() if "draw" not in name
-    )
+    leaflet = sum(asset_file(name).stat().st_size for name in ASSETS if "draw" not in name)
     layers = {}
     for child in build_map(load_dataset(), strings("en"))._children.values():
         serialized = getattr(child, "json", None) or getattr(child, "spec_json", None)

@@ -92,3 +92,16 @@ def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
     if whole_page and size:
         page.set_viewport_size(size)
     return path
+
+
+def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
+    """Wait until Streamlit has finished its run: no element is faded as stale, no "running" status.
+
+    Streamlit fades the previous run's elements while a rerun is in flight; measuring (colour
+    contrast, sizes) during that moment measures a page no viewer looks at for long.
+    """
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+             && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=timeout_ms,
+    )
