@@ -259,68 +259,93 @@ def _xml_root(raw: bytes) -> str:
     return found[0] if found else "?"
 
 
+class _XmlScanner:
+    """The expat handlers ``scan_xml`` installs, and what they have counted so far.
+
+    A class rather than closures over shared counters, so that each handler can be
+    read on its own. The handlers raise ``ImportRefused`` themselves, so the parse
+    stops at the first problem instead of reading the rest of a hostile file.
+    """
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.scan = _XmlScan()
+        self.depth = 0
+        #: The text of the ``<coordinates>`` element being read (KML), or None outside one.
+        self.coordinates: list[str] | None = None
+
+    def attach(self, parser: Any) -> None:
+        parser.StartDoctypeDeclHandler = self.refuse_doctype
+        parser.EntityDeclHandler = self.refuse_doctype
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+
+    def refuse_doctype(self, *_: object) -> None:
+        """A DOCTYPE is where entities are declared (billion laughs, external files): none gets through."""
+        raise ImportRefused(
+            f"the {self.fmt} file has a DOCTYPE declaration, which GPX and KML never need and which can "
+            "hide entity tricks; export it again from the app or device"
+        )
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise ImportRefused(f"the {self.fmt} file nests elements more than {MAX_XML_DEPTH} deep")
+        local = _local(name)
+        if not self.scan.root:
+            self.scan.root = local
+        self._count(local)
+
+    def _count(self, local: str) -> None:
+        """Note what the element is, if it matters.
+
+        Points count towards ``MAX_VERTICES_IN``; timestamps and elevations go in the
+        report as removed; network links are reported as not followed.
+        """
+        if local in ("trkpt", "rtept", "wpt", "coord"):
+            self.scan.points += 1
+            self._refuse_too_many()
+        elif local == "coordinates":
+            self.coordinates = []
+        elif local in ("time", "when", "begin", "end"):
+            self.scan.timestamps += 1
+        elif local == "ele":
+            self.scan.elevations += 1
+        elif local == "NetworkLink":
+            self.scan.network_links += 1
+
+    def end(self, name: str) -> None:
+        """At the end of a KML ``<coordinates>``, count its points: one per whitespace-separated tuple."""
+        self.depth -= 1
+        if self.coordinates is not None and _local(name) == "coordinates":
+            self.scan.points += len("".join(self.coordinates).split())
+            self.coordinates = None
+            self._refuse_too_many()
+
+    def text(self, data: str) -> None:
+        # expat may hand over one element's text in several pieces: keep them all until its end.
+        if self.coordinates is not None:
+            self.coordinates.append(data)
+
+    def _refuse_too_many(self) -> None:
+        if self.scan.points > MAX_VERTICES_IN:
+            raise ImportRefused(
+                f"the file holds more than {MAX_VERTICES_IN:,} points; export only the part of the track "
+                "you need"
+            )
+
+
 def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
     """Check GPX/KML before GDAL sees it: well-formed, no DOCTYPE or entities, not too deep or too big.
 
     Also counts what the generalization removes (timestamps, elevations) from the
     file itself, whatever GDAL makes of it.
     """
-    scan = _XmlScan()
-    depth = 0
-    in_coordinates: list[str] | None = None
+    scanner = _XmlScanner(fmt)
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def too_many() -> None:
-        if scan.points > MAX_VERTICES_IN:
-            raise ImportRefused(
-                f"the file holds more than {MAX_VERTICES_IN:,} points; export only the part of the track "
-                "you need"
-            )
-
-    def doctype(*_: object) -> None:
-        raise ImportRefused(
-            f"the {fmt} file has a DOCTYPE declaration, which GPX and KML never need and which can "
-            "hide entity tricks; export it again from the app or device"
-        )
-
-    def start(name: str, attrs: dict) -> None:
-        nonlocal depth, in_coordinates
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise ImportRefused(f"the {fmt} file nests elements more than {MAX_XML_DEPTH} deep")
-        local = _local(name)
-        if not scan.root:
-            scan.root = local
-        if local in ("trkpt", "rtept", "wpt", "coord"):
-            scan.points += 1
-            too_many()
-        elif local == "coordinates":
-            in_coordinates = []
-        elif local in ("time", "when", "begin", "end"):
-            scan.timestamps += 1
-        elif local == "ele":
-            scan.elevations += 1
-        elif local == "NetworkLink":
-            scan.network_links += 1
-
-    def end(name: str) -> None:
-        nonlocal depth, in_coordinates
-        depth -= 1
-        if in_coordinates is not None and _local(name) == "coordinates":
-            scan.points += len("".join(in_coordinates).split())
-            in_coordinates = None
-            too_many()
-
-    def text(data: str) -> None:
-        if in_coordinates is not None:
-            in_coordinates.append(data)
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    scanner.attach(parser)
     try:
         parser.Parse(raw, True)
     except xml.parsers.expat.ExpatError as exc:
@@ -330,7 +355,7 @@ def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
         ) from None
     except RecursionError:
         raise ImportRefused(f"the {fmt} file nests elements too deep") from None
-    return scan
+    return scanner.scan
 
 
 # --------------------------------------------------------------------------- reading each format
