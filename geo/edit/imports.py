@@ -541,12 +541,13 @@ def _check_crs(obj: Any) -> None:
     )
 
 
-def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
+def _load_geojson(raw: bytes) -> Any:
+    """The parsed JSON, or a refusal that says where it is broken (never a traceback)."""
     if raw.count(b"[") > MAX_VERTICES_IN + 1000:
         # Each position is a JSON array: refuse before building millions of Python lists.
         raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
     try:
-        obj = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"the GeoJSON file is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -557,33 +558,55 @@ def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
         raise ImportRefused("the GeoJSON file nests arrays or objects too deep to be GeoJSON") from None
     except ValueError as exc:
         raise ImportRefused(f"the GeoJSON file is not valid JSON: {str(exc)[:100]}") from None
+
+
+def _note_properties(source: _Source, feature: dict) -> None:
+    """Every property with a value is dropped: name it in the report, and count the times among them."""
+    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    for key, value in props.items():
+        if _has_value(str(key), value):
+            source.fields.add(str(key))
+            if TIME_FIELD.search(str(key)):
+                source.timestamps += len(value) if isinstance(value, list) else 1
+
+
+def _geometry_positions(geometry: dict) -> list[list]:
+    """A geometry's positions, a GeometryCollection's members' included, counted before shapely sees them."""
+    positions = list(_positions(geometry.get("coordinates")))
+    members = geometry.get("geometries") if isinstance(geometry.get("geometries"), list) else []
+    for member in members:
+        positions += list(_positions(member.get("coordinates") if isinstance(member, dict) else None))
+    return positions
+
+
+def _geojson_shape(source: _Source, geometry: dict) -> Any:
+    """The geometry as shapely reads it, or None with a note: one broken feature does not stop an import."""
+    try:
+        return shapely.geometry.shape(geometry)
+    except Exception:  # noqa: BLE001 - any malformed geometry is reported, never raised
+        source.notes.append(f"a {geometry.get('type')!r} geometry could not be read and was left out")
+        return None
+
+
+def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
+    """Read in Python, not by GDAL: GDAL's GeoJSON reader fetches a ``crs`` link from the network."""
+    obj = _load_geojson(raw)
     _check_crs(obj)
     source = _Source("GeoJSON")
-    features = _geojson_features(obj)
     total = 0
     points: list[np.ndarray] = []
-    for feat in features:
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-        for key, value in props.items():
-            if _has_value(str(key), value):
-                source.fields.add(str(key))
-                if TIME_FIELD.search(str(key)):
-                    source.timestamps += len(value) if isinstance(value, list) else 1
-        geometry = feat.get("geometry")
+    for feature in _geojson_features(obj):
+        _note_properties(source, feature)
+        geometry = feature.get("geometry")
         if not isinstance(geometry, dict):
             continue
-        positions = list(_positions(geometry.get("coordinates")))
-        members = geometry.get("geometries") if isinstance(geometry.get("geometries"), list) else []
-        for member in members:
-            positions += list(_positions(member.get("coordinates") if isinstance(member, dict) else None))
+        positions = _geometry_positions(geometry)
         total += len(positions)
         if total > MAX_VERTICES_IN:
             raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
         source.elevations += sum(1 for p in positions if len(p) > 2)
-        try:
-            shape = shapely.geometry.shape(geometry)
-        except Exception:  # noqa: BLE001 - any malformed geometry is reported, never raised
-            source.notes.append(f"a {geometry.get('type')!r} geometry could not be read and was left out")
+        shape = _geojson_shape(source, geometry)
+        if shape is None:
             continue
         if as_ == "route":
             parts = _line_parts(shape)
