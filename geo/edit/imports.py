@@ -629,56 +629,93 @@ def _column(header: list[str], names: Iterable[str]) -> int | None:
     return None
 
 
-def _read_csv(raw: bytes, as_: ImportAs) -> _Source:
+def _csv_text(raw: bytes) -> str:
+    """The file as text; spreadsheets often write a byte-order mark, which is not part of the header."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"the CSV file is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+
+
+def _csv_dialect(text: str) -> Any:
+    """The delimiter and quoting the file uses, guessed from its start; plain commas when that fails."""
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        return csv.excel
+
+
+def _coordinate_columns(header: list[str]) -> tuple[int, int]:
+    """The longitude and latitude columns' indexes, or a refusal that lists the columns there are."""
+    lon_col, lat_col = _column(header, LON_NAMES), _column(header, LAT_NAMES)
+    if lon_col is None or lat_col is None or lon_col == lat_col:
+        raise ImportRefused(
+            "the CSV file needs a longitude and a latitude column (lon/lng/longitude and "
+            f"lat/latitude); its columns are: {', '.join(header[:12]) or 'none'}"
+        )
+    return lon_col, lat_col
+
+
+def _csv_point(cells: list[str], lon_col: int, lat_col: int, line: int) -> tuple[float, float] | None:
+    """A row's (lon, lat); None when both cells are empty (such rows are left out and counted)."""
+    lon = cells[lon_col].strip() if lon_col < len(cells) else ""
+    lat = cells[lat_col].strip() if lat_col < len(cells) else ""
+    if not lon and not lat:
+        return None
+    try:
+        point = (float(lon), float(lat))
+    except ValueError:
+        raise ImportRefused(
+            f"line {line} of the CSV file: {lon!r}, {lat!r} is not a longitude and latitude in "
+            "decimal degrees (use a dot for decimals, e.g. 101.52)"
+        ) from None
+    if not all(np.isfinite(point)):
+        raise ImportRefused(f"line {line} of the CSV file: {lon!r}, {lat!r} is not a number")
+    return point
+
+
+def _note_cells(source: _Source, header: list[str], cells: list[str], coordinates: tuple[int, int]) -> None:
+    """Every other column with a value is dropped: name it in the report, and count times and elevations."""
+    for index, cell in enumerate(cells):
+        if index in coordinates or index >= len(header) or not cell.strip():
+            continue
+        source.fields.add(header[index] or f"column {index + 1}")
+        if TIME_FIELD.search(header[index]):
+            source.timestamps += 1
+        elif ELEVATION_FIELD.match(header[index]):
+            source.elevations += 1
+
+
+def _csv_rows(reader: Any, source: _Source) -> tuple[list[tuple[float, float]], int]:
+    """The point in each row after the header, and how many rows had no coordinates.
+
+    Rows with every cell empty are skipped without a word (spreadsheets leave them at the end).
+    """
+    header = [h.strip() for h in next(reader, [])]
+    lon_col, lat_col = _coordinate_columns(header)
+    coords: list[tuple[float, float]] = []
+    blank = 0
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(coords) >= MAX_VERTICES_IN:
+            raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+        point = _csv_point(cells, lon_col, lat_col, reader.line_num)
+        if point is None:
+            blank += 1
+            continue
+        coords.append(point)
+        _note_cells(source, header, cells, (lon_col, lat_col))
+    return coords, blank
+
+
+def _read_csv(raw: bytes, as_: ImportAs) -> _Source:
+    """A CSV with a longitude and a latitude column: one track (``route``) or one place per row."""
+    text = _csv_text(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), _csv_dialect(text))
     source = _Source("CSV")
     try:
-        header = [h.strip() for h in next(reader, [])]
-        lon_col, lat_col = _column(header, LON_NAMES), _column(header, LAT_NAMES)
-        if lon_col is None or lat_col is None or lon_col == lat_col:
-            raise ImportRefused(
-                "the CSV file needs a longitude and a latitude column (lon/lng/longitude and "
-                f"lat/latitude); its columns are: {', '.join(header[:12]) or 'none'}"
-            )
-        coords: list[tuple[float, float]] = []
-        blank = 0
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = reader.line_num
-            if len(coords) >= MAX_VERTICES_IN:
-                raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
-            lon = cells[lon_col].strip() if lon_col < len(cells) else ""
-            lat = cells[lat_col].strip() if lat_col < len(cells) else ""
-            if not lon and not lat:
-                blank += 1
-                continue
-            try:
-                point = (float(lon), float(lat))
-            except ValueError:
-                raise ImportRefused(
-                    f"line {line} of the CSV file: {lon!r}, {lat!r} is not a longitude and latitude in "
-                    "decimal degrees (use a dot for decimals, e.g. 101.52)"
-                ) from None
-            if not all(np.isfinite(point)):
-                raise ImportRefused(f"line {line} of the CSV file: {lon!r}, {lat!r} is not a number")
-            coords.append(point)
-            for index, cell in enumerate(cells):
-                if index in (lon_col, lat_col) or index >= len(header) or not cell.strip():
-                    continue
-                source.fields.add(header[index] or f"column {index + 1}")
-                if TIME_FIELD.search(header[index]):
-                    source.timestamps += 1
-                elif ELEVATION_FIELD.match(header[index]):
-                    source.elevations += 1
+        coords, blank = _csv_rows(reader, source)
     except csv.Error as exc:
         raise ImportRefused(f"the CSV file is not valid CSV at line {reader.line_num}: {exc}") from None
     if blank:
