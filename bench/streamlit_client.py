@@ -137,6 +137,25 @@ class Viewer:
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
     ) -> tuple[Response, bool]:
+        """One GET on an open connection; the response, and whether the connection can be used again."""
+        writer.write(self._request(path))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status, headers = self._parse_head(head)
+        body, body_wire, until_close = await _read_body(reader, headers)
+        keep = headers.get("connection", "").lower() != "close" and not until_close
+        wire = len(head) + body_wire
+        self.bytes_received += wire
+        self.requests += 1
+        if "x-upstream" in headers:
+            self.upstreams.append(headers["x-upstream"])
+        body = _decompress(body, headers.get("content-encoding", ""))
+        if status >= 400:
+            raise HttpError(f"GET {path}: HTTP {status}")
+        return Response(status, headers, body, wire), keep
+
+    def _request(self, path: str) -> bytes:
+        """The request a browser would send, with the cookies this viewer was given."""
         lines = [
             f"GET {path} HTTP/1.1",
             f"Host: {self.host}:{self.port}",
@@ -148,10 +167,10 @@ class Viewer:
         ]
         if self.cookies:
             lines.append(f"Cookie: {self.cookie_header()}")
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        wire = len(head)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _parse_head(self, head: bytes) -> tuple[int, dict[str, str]]:
+        """Status and headers (names lower-case); cookies are remembered here, as a browser stores them."""
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1])
         headers: dict[str, str] = {}
@@ -163,38 +182,7 @@ class Viewer:
             if name == "set-cookie":
                 self._remember_cookie(value)
             headers[name] = value
-        keep = headers.get("connection", "").lower() != "close"
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size_line = await reader.readuntil(b"\r\n")
-                wire += len(size_line)
-                size = int(size_line.split(b";")[0], 16)
-                chunk = await reader.readexactly(size + 2)
-                wire += len(chunk)
-                if size == 0:
-                    break
-                chunks.append(chunk[:-2])
-            body = b"".join(chunks)
-        elif "content-length" in headers:
-            body = await reader.readexactly(int(headers["content-length"]))
-            wire += len(body)
-        else:
-            body = await reader.read()
-            wire += len(body)
-            keep = False
-        self.bytes_received += wire
-        self.requests += 1
-        if "x-upstream" in headers:
-            self.upstreams.append(headers["x-upstream"])
-        encoding = headers.get("content-encoding", "")
-        if encoding == "gzip":
-            body = gzip.decompress(body)
-        elif encoding == "deflate":
-            body = zlib.decompress(body)
-        if status >= 400:
-            raise HttpError(f"GET {path}: HTTP {status}")
-        return Response(status, headers, body, wire), keep
+        return status, headers
 
     async def get_all(self, paths: list[str]) -> list[Response]:
         return list(await asyncio.gather(*(self.get(p) for p in paths)))
@@ -203,6 +191,47 @@ class Viewer:
         for _, writer in self._idle:
             writer.close()
         self._idle.clear()
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> tuple[bytes, int, bool]:
+    """The body as sent, the bytes it took on the wire, and whether it ran until the server closed.
+
+    A body with neither chunks nor a length ends when the connection does, so that
+    connection cannot be kept.
+    """
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        body, wire = await _read_chunked(reader)
+        return body, wire, False
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+        return body, len(body), False
+    body = await reader.read()
+    return body, len(body), True
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> tuple[bytes, int]:
+    """A chunked body and its size on the wire (the size lines and CRLFs count: they are bytes received)."""
+    chunks = []
+    wire = 0
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        wire += len(size_line)
+        size = int(size_line.split(b";")[0], 16)
+        chunk = await reader.readexactly(size + 2)
+        wire += len(chunk)
+        if size == 0:
+            break
+        chunks.append(chunk[:-2])
+    return b"".join(chunks), wire
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    """The body as the page reads it (the wire count keeps the compressed size)."""
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    return body
 
 
 @dataclass
