@@ -40,6 +40,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 MAX_CONNECTIONS_PER_HOST = 6
@@ -303,10 +304,30 @@ class Session:
 
     async def run(self, page_name: str = "", query_string: str = "") -> SessionRun:
         """Send ``rerun_script`` and read until ``script_finished`` ends a full run."""
-        from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         assert self.ws is not None, "open() first"
+        start = time.perf_counter()
+        await self.ws.send(self._rerun_script(page_name, query_string).SerializeToString())
+        result = self.result
+        while True:
+            data = await self.ws.recv()
+            if result.first_message_s is None:
+                result.first_message_s = time.perf_counter() - start
+            result.messages += 1
+            result.bytes_received += len(data)
+            self.viewer.bytes_received += len(data)
+            fm = ForwardMsg()
+            fm.ParseFromString(data)
+            if self._record(fm):
+                result.finished_s = time.perf_counter() - start
+                result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
+                return result
+
+    def _rerun_script(self, page_name: str, query_string: str) -> Any:
+        """The ``BackMsg`` the frontend sends to ask for a run of a page, with a browser's context."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query_string
@@ -319,42 +340,42 @@ class Session:
         )
         state.context_info.is_embedded = False
         state.context_info.color_scheme = "light"
-        start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        return msg
+
+    def _record(self, fm: Any) -> bool:
+        """Keep what the viewer would see from one ``ForwardMsg``; True once it ends a full run.
+
+        ``FINISHED_EARLY_FOR_RERUN`` (another run follows) and a fragment's own run do not end it.
+        """
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         result = self.result
-        while True:
-            data = await self.ws.recv()
-            if result.first_message_s is None:
-                result.first_message_s = time.perf_counter() - start
-            result.messages += 1
-            result.bytes_received += len(data)
-            self.viewer.bytes_received += len(data)
-            fm = ForwardMsg()
-            fm.ParseFromString(data)
-            kind = fm.WhichOneof("type")
-            if kind == "new_session":
-                result.session_id = fm.new_session.initialize.session_id or result.session_id
-            elif kind == "page_config_changed" and fm.page_config_changed.title:
-                result.page_title = fm.page_config_changed.title
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                element = fm.delta.new_element
-                result.texts += [plain(t) for t in _element_texts(element)]
-                etype = element.WhichOneof("type")
-                if etype == "component_instance":
-                    result.components.append(element.component_instance.component_name)
-                    result.app_static.update(_APP_STATIC_REF.findall(element.component_instance.json_args))
-                elif etype == "exception":
-                    result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-            elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
-                result.exceptions.append(fm.session_event.script_compilation_exception.message)
-            elif kind == "script_finished":
-                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                if fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-                    continue
-                result.finished_s = time.perf_counter() - start
-                result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
-                return result
+        kind = fm.WhichOneof("type")
+        if kind == "new_session":
+            result.session_id = fm.new_session.initialize.session_id or result.session_id
+        elif kind == "page_config_changed" and fm.page_config_changed.title:
+            result.page_title = fm.page_config_changed.title
+        elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            self._record_element(fm.delta.new_element)
+        elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
+            result.exceptions.append(fm.session_event.script_compilation_exception.message)
+        elif kind == "script_finished":
+            return fm.script_finished not in (
+                ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+                ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            )
+        return False
+
+    def _record_element(self, element: Any) -> None:
+        """An element's text; for the map, its component and the vendored files its HTML loads."""
+        result = self.result
+        result.texts += [plain(t) for t in _element_texts(element)]
+        etype = element.WhichOneof("type")
+        if etype == "component_instance":
+            result.components.append(element.component_instance.component_name)
+            result.app_static.update(_APP_STATIC_REF.findall(element.component_instance.json_args))
+        elif etype == "exception":
+            result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
 
     async def close(self) -> None:
         if self.ws is not None:
