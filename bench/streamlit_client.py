@@ -398,6 +398,8 @@ async def visit(
 ) -> Visit:
     """Open the app as a fresh browser would; returns once the first full run has finished.
 
+    With ``bundle``, the map's iframe and its files are fetched after that run and
+    before returning; ``time_to_run_s`` stops at the run and does not include them.
     The websocket stays open (``visit.handle``) so a crowd keeps its sessions alive, as
     phones would; close it with ``await visit.handle.close()``.
     """

@@ -132,7 +132,7 @@ class PrivacyReport:
 
 @dataclass(frozen=True)
 class ImportResult:
-    #: A GeoJSON FeatureCollection, one feature per line (``geo.upload.dump_collection``).
+    #: A GeoJSON FeatureCollection, one feature per line (``geo.edit.staging.dump_collection``).
     data: bytes
     report: PrivacyReport
     #: The data file these features belong in (``route.geojson`` or ``places.geojson``).
