@@ -63,7 +63,7 @@ MAX_VERTICES_OUT = 40
 MAX_XML_DEPTH = 64
 #: Where each kind of import goes.
 TARGETS: dict[ImportAs, str] = {"route": paths.ROUTE, "places": paths.PLACES}
-#: Column spellings a CSV may use for longitude and latitude (compared lower-case, without spaces).
+#: Column spellings a CSV may use for longitude and latitude (compared as ``_column_name`` writes them).
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "longitude_dd")
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "latitude_dd")
 #: Field names that hold a time (their values are counted as timestamps removed).
@@ -143,6 +143,11 @@ class ImportResult:
         return json.loads(self.data)["features"]
 
 
+def _too_many_points(advice: str = "") -> ImportRefused:
+    """The refusal for a file over ``MAX_VERTICES_IN`` points, worded alike wherever it is found."""
+    return ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points{advice}")
+
+
 def _count(n: int, noun: str) -> str:
     plural = {"track or route": "tracks or routes"}.get(noun, noun + "s")
     return f"{n:,} {noun if n == 1 else plural}"
@@ -214,9 +219,14 @@ def detect_format(raw: bytes, filename: str) -> Format:
     )
 
 
+def _column_name(cell: str) -> str:
+    """A header cell as compared with ``LON_NAMES`` and ``LAT_NAMES``: lower-case, no spaces or quotes."""
+    return re.sub(r"[\s\"']", "", cell).lower()
+
+
 def _looks_like_csv(head: bytes) -> bool:
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    cells = {re.sub(r"[\s\"']", "", c) for c in re.split(r"[,;\t|]", first)}
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    cells = {_column_name(c) for c in re.split(r"[,;\t|]", first)}
     return bool(cells & set(LON_NAMES)) and bool(cells & set(LAT_NAMES))
 
 
@@ -240,9 +250,15 @@ class _Stop(Exception):
     pass
 
 
-def _xml_root(raw: bytes) -> str:
+def _expat_parser() -> Any:
+    """The parser both XML passes use: names as ``namespace local``, parameter entities never parsed."""
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def _xml_root(raw: bytes) -> str:
+    parser = _expat_parser()
     found: list[str] = []
 
     def start(name: str, attrs: dict) -> None:
@@ -330,10 +346,7 @@ class _XmlScanner:
 
     def _refuse_too_many(self) -> None:
         if self.scan.points > MAX_VERTICES_IN:
-            raise ImportRefused(
-                f"the file holds more than {MAX_VERTICES_IN:,} points; export only the part of the track "
-                "you need"
-            )
+            raise _too_many_points("; export only the part of the track you need")
 
 
 def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
@@ -343,8 +356,7 @@ def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
     file itself, whatever GDAL makes of it.
     """
     scanner = _XmlScanner(fmt)
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = _expat_parser()
     scanner.attach(parser)
     try:
         parser.Parse(raw, True)
@@ -545,7 +557,7 @@ def _load_geojson(raw: bytes) -> Any:
     """The parsed JSON, or a refusal that says where it is broken (never a traceback)."""
     if raw.count(b"[") > MAX_VERTICES_IN + 1000:
         # Each position is a JSON array: refuse before building millions of Python lists.
-        raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+        raise _too_many_points()
     try:
         return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
@@ -603,7 +615,7 @@ def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
         positions = _geometry_positions(geometry)
         total += len(positions)
         if total > MAX_VERTICES_IN:
-            raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+            raise _too_many_points()
         source.elevations += sum(1 for p in positions if len(p) > 2)
         shape = _geojson_shape(source, geometry)
         if shape is None:
@@ -622,7 +634,7 @@ def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
 
 def _column(header: list[str], names: Iterable[str]) -> int | None:
     wanted = list(names)
-    normal = [re.sub(r"[\s\"']", "", h).lower() for h in header]
+    normal = [_column_name(h) for h in header]
     for name in wanted:
         if name in normal:
             return normal.index(name)
@@ -699,7 +711,7 @@ def _csv_rows(reader: Any, source: _Source) -> tuple[list[tuple[float, float]], 
         if not any(c.strip() for c in cells):
             continue
         if len(coords) >= MAX_VERTICES_IN:
-            raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+            raise _too_many_points()
         point = _csv_point(cells, lon_col, lat_col, reader.line_num)
         if point is None:
             blank += 1
@@ -932,7 +944,7 @@ def import_file(raw: bytes, filename: str, as_: ImportAs, *, existing: bytes | N
     source = _READERS[fmt](raw, as_)
     before = source.coordinates()
     if len(before) > MAX_VERTICES_IN:
-        raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+        raise _too_many_points()
     found = len(source.lines) if as_ == "route" else len(source.points)
     if not found:
         other = "places" if as_ == "route" else "route"
