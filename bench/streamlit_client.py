@@ -108,24 +108,14 @@ class Viewer:
             reused = bool(self._idle)
             reader, writer = self._idle.pop() if reused else await self._connect()
             try:
-                response, keep = await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+                response, keep = await self._exchange_or_close(reader, writer, path)
             except (asyncio.IncompleteReadError, ConnectionError) as exc:
-                writer.close()
                 # An idle keep-alive connection the server closed meanwhile (uvicorn closes them
                 # after 5 s): like a browser, send the GET again on a new connection, once.
                 if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
                     raise
                 reader, writer = await self._connect()
-                try:
-                    response, keep = await asyncio.wait_for(
-                        self._exchange(reader, writer, path), self.timeout_s
-                    )
-                except BaseException:
-                    writer.close()
-                    raise
-            except BaseException:
-                writer.close()
-                raise
+                response, keep = await self._exchange_or_close(reader, writer, path)
             if keep:
                 self._idle.append((reader, writer))
             else:
@@ -134,6 +124,16 @@ class Viewer:
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout_s)
+
+    async def _exchange_or_close(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+    ) -> tuple[Response, bool]:
+        """``_exchange`` within the timeout; a connection it fails on is closed, never reused."""
+        try:
+            return await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+        except BaseException:
+            writer.close()
+            raise
 
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
@@ -335,9 +335,7 @@ class Session:
         state.context_info.timezone = "UTC"
         state.context_info.timezone_offset = 0
         state.context_info.locale = "en-US"
-        state.context_info.url = f"{self.viewer.base_url}/{page_name}" + (
-            f"?{query_string}" if query_string else ""
-        )
+        state.context_info.url = self.viewer.base_url + _page_path(page_name, query_string)
         state.context_info.is_embedded = False
         state.context_info.color_scheme = "light"
         return msg
@@ -406,8 +404,7 @@ async def visit(
     start = time.perf_counter()
     viewer = Viewer(base_url, timeout_s=timeout_s)
     files: list[str] = []
-    page = "/" + page_name
-    index = await viewer.get(page + (f"?{query_string}" if query_string else ""))
+    index = await viewer.get(_page_path(page_name, query_string))
     if bundle:
         files = sorted({urljoin("/", ref[2:]) for ref in _REF.findall(index.body.decode("utf-8", "replace"))})
         await viewer.get_all(files)
@@ -419,6 +416,11 @@ async def visit(
     if bundle:
         await _fetch_iframes(viewer, run)
     return Visit(run, viewer, handle, elapsed, len(files))
+
+
+def _page_path(page_name: str, query_string: str) -> str:
+    """A page's path and query, as in the browser's address bar (``/presenter?lang=ko``)."""
+    return f"/{page_name}" + (f"?{query_string}" if query_string else "")
 
 
 async def _fetch_iframes(viewer: Viewer, run: SessionRun) -> None:
