@@ -9,8 +9,6 @@ selecting never reloads the map, and panning or zooming never reruns the app.
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from geo.map.build import build_map, selection_layer
@@ -18,11 +16,11 @@ from geo.story.charts import cost_timeline
 from geo.story.figures import cost_change
 from geo.story.legs import leg, leg_titles
 from geo.story.route_text import route_summary
-from geo.text import md, md_label
-from pages.ui import cache, state
+from geo.text import md
+from pages.ui import cache, player, state
 from pages.ui.folium_widget import show_map
 from pages.ui.route_blocks import (
-    WHOLE_ROUTE,
+    chooser,
     headlines,
     leg_story,
     quotes_section,
@@ -31,12 +29,7 @@ from pages.ui.route_blocks import (
 )
 
 MAP_KEY = "route_map"
-SELECT_KEY = "segment_select"
 SEGMENT_PARAM = "segment"
-PLAYING = "playing"
-STEPPED_AT = "played_step_at"
-#: Seconds each leg stays on screen while the journey plays: the map flies, the leg draws, the panel follows.
-PLAY_STEP_S = 6
 
 
 def selected(view: cache.View) -> str | None:
@@ -48,79 +41,23 @@ def select(segment_id: str | None) -> None:
     state.set_query(SEGMENT_PARAM, segment_id or None)
 
 
-def toggle_play(view: cache.View) -> None:
-    playing = not st.session_state.get(PLAYING, False)
-    st.session_state[PLAYING] = playing
-    st.session_state[STEPPED_AT] = time.monotonic()
-    ids = list(leg_titles(view.data))
-    if playing and selected(view) in (None, ids[-1]):
-        select(ids[0])
-
-
-def step_if_due(view: cache.View) -> None:
-    """While playing, move to the next leg once the current one has had its time; stop after the last."""
-    if time.monotonic() - st.session_state.get(STEPPED_AT, 0.0) < PLAY_STEP_S - 0.5:
-        return
-    st.session_state[STEPPED_AT] = time.monotonic()
-    ids, current = list(leg_titles(view.data)), selected(view)
-    position = ids.index(current) if current in ids else -1
-    if position + 1 >= len(ids):
-        st.session_state[PLAYING] = False
-    else:
-        select(ids[position + 1])
-
-
-def chooser(view: cache.View, segment_id: str | None) -> None:
-    tr, titles = view.tr, leg_titles(view.data)
-    st.session_state[SELECT_KEY] = segment_id or WHOLE_ROUTE
-    st.selectbox(
-        md_label(tr("route_map.leg_select")),
-        [WHOLE_ROUTE, *titles],
-        format_func=lambda sid: titles.get(sid, tr("route_map.whole_route")),
-        key=SELECT_KEY,
-        on_change=lambda: select(st.session_state[SELECT_KEY]),
-    )
-    story = leg(view.data, segment_id, tr) if segment_id else None
-    play, prev_col, next_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    playing = st.session_state.get(PLAYING, False)
-    play.button(
-        md_label(tr("route_map.pause" if playing else "route_map.play")),
-        key="play",
-        on_click=toggle_play,
-        args=(view,),
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        width="stretch",
-    )
-    for column, label, target in (
-        (prev_col, "previous_leg", story.previous_id if story else None),
-        (next_col, "next_leg", story.next_id if story else next(iter(titles))),
-    ):
-        column.button(
-            md_label(tr(f"route_map.{label}")),
-            disabled=target is None,
-            width="stretch",
-            on_click=select,
-            args=(target,),
-        )
-
-
 def map_and_story(view: cache.View, ticking: bool) -> None:
     """The map and the leg's story rerun on their own: a click there redraws nothing else on the page.
 
-    ``ticking``: this fragment was set up to rerun every ``PLAY_STEP_S`` (the journey is playing).
+    ``ticking``: this fragment was set up to rerun every ``player.STEP_S`` (the journey is playing).
     """
+    legs = list(leg_titles(view.data))
     if ticking:
-        step_if_due(view)
-    playing = st.session_state.get(PLAYING, False)
-    if playing != ticking:  # play started or stopped: the fragment's timer is set by a whole run
+        player.step_if_due(legs, selected(view), select)
+    if player.playing() != ticking:  # play started or stopped: the fragment's timer is set by a whole run
         st.rerun(scope="app")
     segment_id = selected(view)
 
     def on_click() -> None:
         drawing = (st.session_state.get(MAP_KEY) or {}).get("last_active_drawing") or {}
         clicked = (drawing.get("properties") or {}).get("id")
-        if clicked in leg_titles(view.data):
-            st.session_state[PLAYING] = False
+        if clicked in legs:
+            player.stop()
             select(clicked)
 
     map_col, side = st.columns([3, 2], gap="medium")
@@ -133,13 +70,13 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
             height=540,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
-            feature_group_to_add=selection_layer(segment_id, draw=playing),
+            feature_group_to_add=selection_layer(segment_id, draw=player.playing()),
             on_change=on_click,
         )
         st.caption(md(route_summary(view.data, view.tr)))
     with side:
         headlines(view)
-        chooser(view, segment_id)
+        chooser(view, segment_id, select, lambda: player.toggle(legs, selected(view), select))
         story = leg(view.data, segment_id, view.tr) if segment_id else None
         leg_story(view, story) if story else whole_route_story(view)
 
@@ -151,8 +88,8 @@ def render() -> None:
     st.caption(
         md(tr("route_map.intro")) + (f" {md(tr('app.quotes_as_published'))}" if tr.lang != "en" else "")
     )
-    playing = st.session_state.get(PLAYING, False)
-    st.fragment(map_and_story, run_every=PLAY_STEP_S if playing else None)(view, playing)
+    ticking = player.playing()
+    st.fragment(map_and_story, run_every=player.STEP_S if ticking else None)(view, ticking)
     st.divider()
     chart_col, quotes_col = st.columns([1, 1], gap="large")
     with chart_col:

@@ -7,18 +7,22 @@ so that page reads as its layout: map and story, then cost and quotes, then text
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from geo.story.figures import headline_figures
-from geo.story.legs import Leg, leg_titles
+from geo.story.legs import Leg, leg, leg_titles
 from geo.story.quotes import filter_quotes, quote_citation
 from geo.story.route_text import route_list, route_table
 from geo.text import md, md_label
+from pages.ui import player
 from pages.ui.cache import View
 
 #: Quotes listed before "show all": enough to sit beside the cost chart.
 QUOTES_SHOWN = 5
 WHOLE_ROUTE = ""
+SELECT_KEY = "segment_select"
 
 
 def show_quote(view: View, quote) -> None:
@@ -33,6 +37,42 @@ def headlines(view: View) -> None:
         widths = [1.6 if "→" in figure.value else 1 for figure in figures]
         for column, figure in zip(st.columns(widths), figures, strict=True):
             column.metric(md_label(figure.label), figure.value, help=md(figure.help))
+
+
+def chooser(
+    view: View, segment_id: str | None, select: Callable[[str | None], None], toggle_play: Callable[[], None]
+) -> None:
+    """The leg chooser, play/pause and previous/next: every way to choose a leg besides the map."""
+    tr, titles = view.tr, leg_titles(view.data)
+    st.session_state[SELECT_KEY] = segment_id or WHOLE_ROUTE
+    st.selectbox(
+        md_label(tr("route_map.leg_select")),
+        [WHOLE_ROUTE, *titles],
+        format_func=lambda sid: titles.get(sid, tr("route_map.whole_route")),
+        key=SELECT_KEY,
+        on_change=lambda: select(st.session_state[SELECT_KEY]),
+    )
+    story = leg(view.data, segment_id, tr) if segment_id else None
+    play, prev_col, next_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    playing = player.playing()
+    play.button(
+        md_label(tr("route_map.pause" if playing else "route_map.play")),
+        key="play",
+        on_click=toggle_play,
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        width="stretch",
+    )
+    for column, label, target in (
+        (prev_col, "previous_leg", story.previous_id if story else None),
+        (next_col, "next_leg", story.next_id if story else next(iter(titles))),
+    ):
+        column.button(
+            md_label(tr(f"route_map.{label}")),
+            disabled=target is None,
+            width="stretch",
+            on_click=select,
+            args=(target,),
+        )
 
 
 def leg_story(view: View, story: Leg) -> None:
