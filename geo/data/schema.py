@@ -167,6 +167,9 @@ class TourRow(_Lenient):
     segment_id: OptionalSlug = ""
     quote_id: OptionalSlug = ""
     source_ids: SourceIdList
+    #: Speaker notes for the presenter view (the laptop screen, not the projector): written only from
+    #: what the chapter's sources and the film say. Optional: a chapter without notes shows none.
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=700)] = ""
 
 
 _EXAMPLE = {"year": "'2023'", "month": "'2023-01'", "day": "'2023-11-03'"}

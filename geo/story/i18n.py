@@ -39,7 +39,7 @@ LANGUAGES: dict[str, str] = {"en": "English", "ko": "한국어"}
 TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "route": ("title", "summary"),
     "places": ("name",),
-    "tour": ("title", "text"),
+    "tour": ("title", "text", "notes"),
     "events": ("title", "note"),
     "figures": ("period", "note"),
     "costs": ("period",),

@@ -29,6 +29,8 @@ class Chapter:
     bounds: list[list[float]]
     #: Chapters about cost show the cost chart beside the map.
     show_chart: bool = False
+    #: Speaker notes for the presenter view ("" when the chapter has none).
+    notes: str = ""
 
     @property
     def progress(self) -> str:
@@ -57,6 +59,7 @@ def chapters(dataset: Dataset, tr: Strings) -> list[Chapter]:
                 sources=[dataset.source_label(sid) for sid in row["source_ids"]],
                 bounds=dataset.bounds(segment_id),
                 show_chart=quote is not None and quote["topic"] == "cost",
+                notes=row["notes"],
             )
         )
     return out

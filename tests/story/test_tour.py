@@ -9,7 +9,7 @@ import pytest
 from geo import paths
 from geo.data import load_dataset
 from geo.data.validation import validate
-from geo.story.i18n import strings
+from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapter_number, chapters
 
 EN = strings("en")
@@ -49,3 +49,22 @@ def test_broken_tour_file_gives_findings(data_dir: Path):
     assert any("segment_id:unknown segment 'lao-jungle'" in m for m in messages)
     assert any("quote_id:unknown quote 'kim-kids'" in m for m in messages)
     assert any(m.startswith("tour.csv:order:order must run 1 to 11") for m in messages)
+
+
+def test_every_chapter_has_speaker_notes_in_both_languages(data):
+    english = chapters(data, EN)
+    korean = chapters(translate_dataset(data, strings("ko")), strings("ko"))
+    assert all(c.notes for c in english)
+    for en, ko in zip(english, korean, strict=True):
+        assert ko.notes, en.id
+        assert ko.notes != en.notes, f"{en.id}: notes not translated"
+
+
+def test_notes_are_optional_and_limited(data_dir: Path):
+    path = data_dir / paths.TOUR
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].rsplit(',"', 1)[0] + ',"' + "x" * 701 + '"'
+    lines[2] = lines[2].rsplit(',"', 1)[0] + ","
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    notes = [(f.line, "at most 700" in f.message) for f in validate(data_dir) if f.field == "notes"]
+    assert notes == [(2, True)], "a blank note (line 3) is fine"
