@@ -60,19 +60,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _dataset_or_findings():
+    """The data as the app would show it, or None after printing why not (one line per finding)."""
     from geo.data.store import DataStore
-    from geo.export.pack import write_pack
 
     snapshot = DataStore(paths.DATA_DIR).snapshot()
     if snapshot.dataset is None:
         for finding in snapshot.findings:
             print(format_finding(finding))
+    return snapshot.dataset
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geo.present.qr import AudienceURLError, check_url
+
+    if args.check:
+        from geo.export.check import main as check_main
+
+        return check_main(Path(args.check))
+    if not args.out:
+        print("error: export needs --out (or --check FILE)", file=sys.stderr)
+        return 2
+    try:
+        url = check_url(args.audience_url) if args.audience_url else None
+    except AudienceURLError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    dataset = _dataset_or_findings()
+    if dataset is None:
         print("error: fix the data before exporting a screening pack", file=sys.stderr)
         return 1
-    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang))
+    from geo.export.pack import write_pack
+
+    target = write_pack(dataset, Path(args.out), strings(args.lang), audience_url=url)
     size = target.stat().st_size / 1024
-    print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
+    qr = (
+        f"; the audience QR code opens {url}"
+        if url
+        else "; no audience QR code (add one with --audience-url)"
+    )
+    print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed{qr}", file=sys.stderr)
     return 0
 
 
@@ -83,11 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="a data directory and/or data files (default: data/)")
     p.set_defaults(func=cmd_validate)
     e = sub.add_parser("export", help="write the offline screening pack: one self-contained HTML file")
-    e.add_argument(
-        "--out", required=True, help="a .html file, or a directory for escape-route-screening.html"
-    )
+    e.add_argument("--out", help="a .html file, or a directory for escape-route-screening.html")
     e.add_argument(
         "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
+    )
+    e.add_argument(
+        "--audience-url",
+        metavar="URL",
+        help="add a slide (and the Q key) with a QR code of this http(s) address, e.g. the audience site",
+    )
+    e.add_argument(
+        "--check",
+        metavar="FILE",
+        help="check a screening pack in headless Chromium, offline, at 1920x1080, 1280x720 and 1024x768; "
+        "exit 1 listing the problems",
     )
     e.set_defaults(func=cmd_export)
     add_commands(sub)

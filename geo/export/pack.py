@@ -1,10 +1,11 @@
 """The screening pack: one self-contained HTML file with the tour, for a laptop or a USB stick.
 
 Built from the same ``geo`` code and data as the app: the map is
-``mapview.build_map`` in the projector theme, the chapters are
-``tour.chapters``, the cost chart is ``charts.cost_timeline`` rendered to SVG.
-Leaflet and its images are inlined, so opening the file from ``file://`` with
-the network off requests nothing outside it.
+``geo.map.build.slide_map`` (projector theme, no controls), the chapters are
+``tour.chapters``, the chart and the credits are ``geo.present.slides``'s, the
+audience QR code is segno's SVG. Leaflet, its images and the show's own scripts
+(``static/presenter``) are inlined, and a content security policy forbids any
+request, so opening the file from ``file://`` requests nothing outside it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ import base64
 import re
 from pathlib import Path
 
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from geo import paths
 from geo.data.dataset import Dataset
 from geo.files import atomic_write
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
-from geo.map.build import build_map
-from geo.map.theme import PROJECTOR
-from geo.story.charts import cost_timeline
-from geo.story.i18n import Strings, translate_dataset
+from geo.map.build import slide_map
+from geo.present.qr import check_url, qr_svg
+from geo.present.slides import chart_svg, credits
+from geo.story.i18n import DEFAULT, Strings, translate_dataset
 from geo.story.tour import chapters
 from geo.text import script_json
 
@@ -70,33 +71,114 @@ def inline_assets(html: str) -> str:
 
 
 #: The pack's own interface strings (``pack.*`` in the catalogues), handed to the template as text.
-PACK_STRINGS = ("title", "tour", "previous", "next", "chart_toggle", "keys", "chart")
+PACK_STRINGS = (
+    "title",
+    "tour",
+    "previous",
+    "next",
+    "chart_toggle",
+    "keys",
+    "chart",
+    "present",
+    "qr",
+    "credits",
+    "help",
+    "fullscreen",
+    "motion",
+)
+HELP_KEYS = (
+    "next",
+    "previous",
+    "ends",
+    "blackout",
+    "present",
+    "qr",
+    "chart",
+    "credits",
+    "motion",
+    "fullscreen",
+    "help",
+)
+#: Nothing outside the file may load: scripts and styles are inline, images are data: URIs. ``#check``
+#: reports anything the policy blocked (collected from the first moment by the script after it).
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+    "font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+_HEAD_START = (
+    f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+    "<script>window.__packBlocked = []; document.addEventListener('securitypolicyviolation', "
+    "function (e) { window.__packBlocked.push(String(e.blockedURI)); });</script>\n"
+)
 
 
-def build_pack(dataset: Dataset, tr: Strings) -> str:
-    """The whole screening pack as one HTML string, in the language of ``tr`` (quotes stay as published)."""
-    dataset = translate_dataset(dataset, tr)
-    m = build_map(
-        dataset,
-        tr,
-        theme=PROJECTOR,
-        assets=AssetLinks(_SENTINEL),
-        online_tiles=False,
-        fit_route=False,
-        inset=False,
+def _script(name: str) -> str:
+    """One of the presenter's own scripts (``static/presenter``), to inline."""
+    return (
+        (paths.STATIC_DIR / "presenter" / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
     )
+
+
+def _strings(tr: Strings) -> dict:
+    """The show script's strings: every ``pack.*`` and ``slides.*`` string, the help's key list, the
+    sources prefix (with its colon)."""
+    tables = {"pack": {}, "slides": {}}
+    for key in tr.fallback:
+        table, _, name = key.partition(".")
+        if table in tables:
+            tables[table][name] = tr(key)
+    return {
+        **tables,
+        "help_keys": [tr(f"pack.key_{key}") for key in HELP_KEYS],
+        "sources_prefix": tr("map.sources"),
+    }
+
+
+def pack_slides(dataset: Dataset, tr: Strings, audience_url: str | None) -> list[dict]:
+    """The tour's chapters, the audience QR code (when there is an address for it), the credits."""
+    out = [{"kind": "chapter", **c.as_dict()} for c in chapters(dataset, tr)]
+    if audience_url:
+        out.append({"kind": "qr", "notes": tr("slides.qr_hint") + " " + audience_url})
+    out.append({"kind": "credits", "notes": ""})
+    return out
+
+
+def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None) -> str:
+    """The whole screening pack as one HTML string, in the language of ``tr`` (quotes stay as published).
+
+    ``audience_url``: the address the audience QR code opens (a slide and the Q key); none, no QR code.
+    """
+    dataset = translate_dataset(dataset, tr)
+    url = check_url(audience_url) if audience_url else None
+    m = slide_map(dataset, tr, assets=AssetLinks(_SENTINEL), online_tiles=False)
     page = inline_assets(m.get_root().render())
-    chart_svg = vl_convert.vegalite_to_svg(cost_timeline(dataset, tr, height=220).to_json())
+    closing = credits(dataset, tr)
     overlay = _TEMPLATES.get_template("pack.html.j2").render(
         # Looked up as ``text["keys"]``: ``t.keys`` in a template is the dict's method, not the string.
         text={key: tr(f"pack.{key}") for key in PACK_STRINGS},
-        sources_prefix_json=script_json(tr("map.sources")),
-        map_name=m.get_name(),
-        chapters_json=script_json([c.as_dict() for c in chapters(dataset, tr)]),
-        # vl-convert output is generated from our own spec (data values are escaped by it).
-        chart_svg=chart_svg,
+        data_json=script_json(
+            {
+                "lang": tr.lang,
+                "mapName": m.get_name(),
+                "slides": pack_slides(dataset, tr, url),
+                "strings": _strings(tr),
+                "credits": {"title": closing.title, "sections": closing.sections},
+                "audienceUrl": url,
+                # Quotes stay in English, as published: other languages say so under each one.
+                "quoteNote": tr("presenter.quote_note") if tr.lang != DEFAULT else "",
+            }
+        ),
+        has_qr=url is not None,
+        # segno and vl-convert write these SVGs from our own input (a checked URL, our own chart spec).
+        qr_svg=qr_svg(url, dark="#000000", light="#ffffff") if url else "",
+        chart_svg=chart_svg(dataset, tr),
+        fit_js=_script("fit.js"),
+        pack_js=_script("pack.js"),
     )
     head_extra, body_extra = overlay.split("<!-- body -->", 1)
+    page = page.replace("<head>", "<head>\n" + _HEAD_START, 1)
+    page = page.replace("<html>", f'<html lang="{tr.lang}">', 1)
     page = page.replace("</head>", head_extra + "</head>", 1)
     # folium puts the map script after </body>; the tour script must run after it.
     head, tail = page.rsplit("</html>", 1)
@@ -110,8 +192,8 @@ def output_path(out: Path) -> Path:
     return out / DEFAULT_NAME
 
 
-def write_pack(dataset: Dataset, out: Path, tr: Strings) -> Path:
+def write_pack(dataset: Dataset, out: Path, tr: Strings, *, audience_url: str | None = None) -> Path:
     """Write atomically: a half-written file on a USB stick is worse than none."""
     target = output_path(out)
-    atomic_write(target, build_pack(dataset, tr).encode("utf-8"))
+    atomic_write(target, build_pack(dataset, tr, audience_url=audience_url).encode("utf-8"))
     return target

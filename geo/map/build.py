@@ -31,7 +31,7 @@ from geo.map.elements import (
     StyleSheet,
 )
 from geo.map.geometry import arrow_bearing, bounds_of, drawn_line
-from geo.map.theme import DASHED_KINDS, LIGHT, MapTheme, map_css, outline_style, segment_style
+from geo.map.theme import DASHED_KINDS, LIGHT, PROJECTOR, MapTheme, map_css, outline_style, segment_style
 from geo.story.i18n import Strings
 from geo.story.route_text import route_summary
 
@@ -248,6 +248,7 @@ def build_map(
     popups: bool = True,
     fit_route: bool = True,
     inset: bool = True,
+    controls: bool = True,
 ) -> folium.Map:
     """The whole route on the offline basemap.
 
@@ -255,19 +256,24 @@ def build_map(
     it chapter by chapter); ``inset=False`` leaves out the inset of the knot
     (a projector flies to each leg instead). ``assets=None`` keeps folium's links,
     for callers that inline the vendored files themselves (the screening pack).
+    ``controls=False`` is a slide: no zoom buttons, layer switcher, scale or
+    attribution, and the legend without its footnote (the presenter shows those
+    credits on a closing slide and on demand).
     """
     (south, west), (north, east) = dataset.bounds()
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=4,
         tiles=None,
-        control_scale=True,
+        control_scale=controls,
+        zoom_control=controls,
+        attribution_control=controls,
         min_zoom=3,
         max_zoom=9,
         zoom_snap=0.25,
         world_copy_jump=False,
     )
-    StyleSheet(map_css(theme)).add_to(m)
+    StyleSheet(map_css(theme) + ("" if controls else SLIDE_CSS)).add_to(m)
     outlines = _countries_layer(dataset, theme, tr).add_to(m)
     if online_tiles:
         folium.TileLayer(
@@ -282,14 +288,34 @@ def build_map(
     casing, segments = _route_layers(dataset, theme, popups, tr, lines)
     for layer in (casing, segments, _arrows(dataset, theme, lines), _places_layer(dataset, tr)):
         layer.add_to(m)
-    Legend(legend_rows(dataset, theme, tr), tr("map.legend_footnote"), tr("map.legend")).add_to(m)
-    LayerSwitcher().add_to(m)
+    footnote = tr("map.legend_footnote") if controls else ""
+    Legend(legend_rows(dataset, theme, tr), footnote, tr("map.legend")).add_to(m)
+    if controls:
+        LayerSwitcher().add_to(m)
     MapLabel(route_summary(dataset, tr), tr.lang).add_to(m)
     spec = story_spec(dataset, theme, tr, lines, fit=fit_route, inset=inset)
     RouteStory(spec, segments, [outlines, casing, segments]).add_to(m)
     if assets is not None:
         localize(m, assets)
     return m
+
+
+#: A slide's map fills its frame: the pack's fixed box, or streamlit-folium's iframe (``#map_div``),
+#: whose height the presenter page sets from the screen's, not from a number of pixels.
+SLIDE_CSS = """
+<style>
+  html, body { height: 100%; margin: 0; }
+  #map_div, #map_div2 { height: 100vh !important; width: 100vw !important; }
+</style>
+"""
+
+
+def slide_map(dataset: Dataset, tr: Strings, **kwargs) -> folium.Map:
+    """The map of a presenter's slide (the Presenter page and the screening pack): the projector theme,
+    no controls, no popups; each chapter sets the view (``selection_layer`` or ``routeStory.select``)."""
+    return build_map(
+        dataset, tr, theme=PROJECTOR, popups=False, fit_route=False, inset=False, controls=False, **kwargs
+    )
 
 
 def highlight_layer(
@@ -316,15 +342,18 @@ def highlight_layer(
     return group
 
 
-def selection_layer(segment_id: str | None, *, draw: bool = False) -> folium.FeatureGroup:
+def selection_layer(
+    segment_id: str | None, *, draw: bool = False, reduced_motion: bool | None = None
+) -> folium.FeatureGroup:
     """The selection, as a dynamic feature group: the map flies to the leg, highlights it and (``draw``)
-    lets it draw itself; None flies back to the whole route.
+    lets it draw itself; None flies back to the whole route. ``reduced_motion`` True: nothing flies or
+    draws (as with the viewer's system setting, which is always honoured); None leaves it as it was.
 
     Kept apart from ``build_map`` so a selection never rebuilds (and reloads) the map: streamlit-folium
     adds the group to the drawn map and runs its script again only when it changes.
     """
     group = folium.FeatureGroup(name="Selected segment", control=False)
-    ShowLeg(segment_id, draw=draw).add_to(group)
+    ShowLeg(segment_id, draw=draw, reduced_motion=reduced_motion).add_to(group)
     return group
 
 

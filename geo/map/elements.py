@@ -104,8 +104,10 @@ class Legend(ScriptElement):
                     item.appendChild(svg);
                     item.appendChild(document.createTextNode(row.label));
                 });
-                var foot = L.DomUtil.create('p', '', box);
-                foot.textContent = spec.footnote;
+                if (spec.footnote) {
+                    var foot = L.DomUtil.create('p', '', box);
+                    foot.textContent = spec.footnote;
+                }
                 L.DomEvent.disableClickPropagation(box);
                 L.DomEvent.disableScrollPropagation(box);
                 return box;
@@ -389,15 +391,19 @@ class ShowLeg(ScriptElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent._parent.get_name() }};
-            if (map.routeStory) { map.routeStory.select({{ this.id_json }}, {{ this.options_json }}); }
+            var map = {{ this._parent._parent.get_name() }}, options = {{ this.options_json }};
+            if (!map.routeStory) { return; }
+            if (options.reducedMotion !== null) { map.routeStory.setReducedMotion(options.reducedMotion); }
+            map.routeStory.select({{ this.id_json }}, options);
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, segment_id: str | None, *, draw: bool = False) -> None:
+    def __init__(
+        self, segment_id: str | None, *, draw: bool = False, reduced_motion: bool | None = None
+    ) -> None:
         super().__init__()
         self._name = "ShowLeg"
         self.id_json = script_json(segment_id)
-        self.options_json = script_json({"draw": draw})
+        self.options_json = script_json({"draw": draw, "reducedMotion": reduced_motion})

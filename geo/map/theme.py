@@ -75,7 +75,7 @@ PROJECTOR = MapTheme(
     water="#8cc8ee",
     # At least 24 px on a 1920 px projector, scaled down (never below readable) on smaller ones.
     label_size="clamp(16px, 1.25vw, 30px)",
-    country_size="clamp(14px, 1.05vw, 26px)",
+    country_size="clamp(16px, 1.25vw, 30px)",
     legend_size="clamp(15px, 1.25vw, 28px)",
     route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
 )

@@ -7,7 +7,8 @@
  *   - permanent place and country labels that never overlap each other or run off the map;
  *   - an inset of the part of the journey that is a knot at whole-route scale.
  * Until the viewer moves the map, its view follows the selection through every resize.
- * With prefers-reduced-motion (or spec.reducedMotion) nothing flies or draws: views change at once.
+ * With prefers-reduced-motion (or spec.reducedMotion, or setReducedMotion(true)) nothing flies or draws:
+ * views change at once.
  *
  * Everything from data is text: labels are set with textContent. No dependency but Leaflet.
  */
@@ -42,6 +43,13 @@
 
   RouteStory.prototype.reduced = function () {
     return Boolean(this.spec.reducedMotion || (reducedQuery && reducedQuery.matches));
+  };
+
+  /* The presenter's choice (a toggle in the app, a key or ?motion=reduce in the pack). The system's
+   * prefers-reduced-motion still wins: false here never brings motion back to a viewer who asked for none. */
+  RouteStory.prototype.setReducedMotion = function (on) {
+    this.spec.reducedMotion = Boolean(on);
+    this.map.getContainer().setAttribute("data-reduced-motion", this.reduced() ? "true" : "false");
   };
 
   RouteStory.prototype.ready = function () {
@@ -230,8 +238,17 @@
         if (free) { chosen = b; }
         return free;
       });
-      if (!chosen && item.must) { chosen = clamp(box((CANDIDATES[item.kind] || ["right"])[0], point, w, h, 9), size, margin); }
+      if (!chosen && item.must) {
+        chosen = clamp(box((CANDIDATES[item.kind] || ["right"])[0], point, w, h, 9), size, margin);
+        // A key place forced into a crowded spot: the lesser labels it would cover give way.
+        placed = placed.filter(function (p) {
+          var yields = p.label && !p.label.item.must && overlaps(chosen, p);
+          if (yields) { p.label.el.style.visibility = "hidden"; }
+          return !yields;
+        });
+      }
       if (!chosen) { return; }
+      chosen.label = label;
       placed.push(chosen);
       el.style.transform = "translate(" + Math.round(chosen.x - point.x) + "px," + Math.round(chosen.y - point.y) + "px)";
       el.style.visibility = "visible";

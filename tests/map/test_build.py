@@ -14,7 +14,15 @@ from folium import plugins
 from geo import paths
 from geo.data import load_dataset
 from geo.map.assets import STREAMLIT, AssetLinks, UnvendoredAssetError, localize
-from geo.map.build import build_map, drawn_lines, legend_rows, map_labels, segment_features, selection_layer
+from geo.map.build import (
+    build_map,
+    drawn_lines,
+    legend_rows,
+    map_labels,
+    segment_features,
+    selection_layer,
+    slide_map,
+)
 from geo.map.geometry import arrow_bearing
 from geo.map.theme import LIGHT
 from geo.story.i18n import strings
@@ -97,9 +105,22 @@ def test_arrow_points_along_the_line():
 
 def test_selection_layer_tells_the_map_which_leg_to_show():
     html = folium.Map(tiles=None).add_child(selection_layer("laos-jungle", draw=True)).get_root().render()
-    assert 'routeStory.select("laos-jungle", {"draw":true})' in html
+    assert 'options = {"draw":true,"reducedMotion":null}' in html
+    assert 'routeStory.select("laos-jungle", options)' in html
     whole = folium.Map(tiles=None).add_child(selection_layer(None)).get_root().render()
-    assert 'routeStory.select(null, {"draw":false})' in whole, "no leg: back to the whole route"
+    assert "routeStory.select(null, options)" in whole, "no leg: back to the whole route"
+    still = folium.Map(tiles=None).add_child(selection_layer("laos-jungle", draw=True, reduced_motion=True))
+    assert '"reducedMotion":true' in still.get_root().render()
+
+
+def test_a_slide_map_has_no_controls_and_fills_its_frame(data):
+    html = slide_map(data, strings("en")).get_root().render()
+    for control in ("L.control.zoom", "L.control.scale", "L.control.layers"):
+        assert control not in html
+    assert '"attributionControl": false' in html
+    assert '"zoomControl": false' in html
+    assert "#map_div" in html
+    assert strings("en")("map.legend_footnote") not in html, "the footnote is in the credits, not on a slide"
 
 
 def test_legs_are_drawn_as_curves_and_the_flight_as_an_arc_at_two_decimals(data):
