@@ -2,7 +2,8 @@
 
 ``validate`` prints one line per finding and exits 1 on errors, so it can sit
 in a pre-commit hook or CI as well as in a maintainer's shell. ``export``
-writes the screening pack; ``history``, ``restore``, ``hash-password`` and
+writes the screening pack (and ``export --check`` checks one), ``handout`` the
+printable handout; ``history``, ``restore``, ``hash-password`` and
 ``import`` are the maintainers' (``geo.edit.commands``).
 """
 
@@ -103,6 +104,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_handout(args: argparse.Namespace) -> int:
+    from geo.export.handout import FontMissing, write_handout
+    from geo.present.qr import AudienceURLError
+
+    dataset = _dataset_or_findings()
+    if dataset is None:
+        print("error: fix the data before making a handout", file=sys.stderr)
+        return 1
+    try:
+        target = write_handout(
+            dataset, Path(args.out), strings(args.lang), paper=args.paper, audience_url=args.audience_url
+        )
+    except (AudienceURLError, FontMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    qr = "" if args.audience_url else " (no QR code: add one with --audience-url)"
+    print(f"wrote {target}: one {args.paper.upper()} page{qr}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -126,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         "exit 1 listing the problems",
     )
     e.set_defaults(func=cmd_export)
+    h = sub.add_parser("handout", help="write the printable one-page handout (PDF)")
+    h.add_argument("--out", required=True, help="the PDF file to write")
+    h.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT, help="language (default: en)")
+    h.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
+    h.add_argument("--audience-url", metavar="URL", help="print a QR code of this http(s) address")
+    h.set_defaults(func=cmd_handout)
     add_commands(sub)
     return parser
 

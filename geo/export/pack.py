@@ -113,11 +113,13 @@ _HEAD_START = (
 )
 
 
+def _static(name: str) -> str:
+    """One of the presenter's own files (``static/presenter``), to inline."""
+    return (paths.STATIC_DIR / "presenter" / name).read_text(encoding="utf-8")
+
+
 def _script(name: str) -> str:
-    """One of the presenter's own scripts (``static/presenter``), to inline."""
-    return (
-        (paths.STATIC_DIR / "presenter" / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
-    )
+    return _static(name).replace("</script", "<\\/script")
 
 
 def _strings(tr: Strings) -> dict:
@@ -173,6 +175,7 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
         # segno and vl-convert write these SVGs from our own input (a checked URL, our own chart spec).
         qr_svg=qr_svg(url, dark="#000000", light="#ffffff") if url else "",
         chart_svg=chart_svg(dataset, tr),
+        slide_css=_static("slide.css"),
         fit_js=_script("fit.js"),
         pack_js=_script("pack.js"),
     )

@@ -68,19 +68,19 @@
 
   function slide() { return slides[state.index]; }
 
-  function chapterParts() { return [$("title"), $("text"), $("quote"), $("quote-by"), $("sources")]; }
+  function chapterParts() { return [$("slide-title"), $("slide-text"), $("slide-quote"), $("slide-quote-by"), $("slide-sources")]; }
 
   function sheetFor(kind) {
     return { qr: "qr-sheet", credits: "credits-sheet", help: "help-sheet", check: "check-report" }[kind];
   }
 
   function fillChapter(c) {
-    text("title", c.title);
-    text("text", c.text);
-    text("quote", c.quote ? "\u201c" + c.quote + "\u201d" : "");
-    text("quote-by", c.quote ? c.quote_by + (DATA.quoteNote ? " \u00b7 " + DATA.quoteNote : "") : "");
-    text("sources", c.sources.length ? S.sources_prefix + " " + c.sources.join("; ") : "");
-    $("panel").classList.toggle("no-quote", !c.quote);
+    text("slide-title", c.title);
+    text("slide-text", c.text);
+    text("slide-quote", c.quote ? "\u201c" + c.quote + "\u201d" : "");
+    text("slide-quote-by", c.quote ? c.quote_by + (DATA.quoteNote ? " \u00b7 " + DATA.quoteNote : "") : "");
+    text("slide-sources", c.sources.length ? S.sources_prefix + " " + c.sources.join("; ") : "");
+    $("slide-panel").classList.toggle("no-quote", !c.quote);
   }
 
   function fillQr() {
@@ -141,7 +141,7 @@
   /* Fill the panel for part `part` of the chapter and make it fit; a chapter that does not fit even at the
    * smallest type is shown in two steps: the text, then the quote. Returns whether it is split. */
   function layoutChapter(c, part) {
-    var panel = $("panel");
+    var panel = $("slide-panel");
     panel.classList.remove("split-text", "split-quote");
     fillChapter(c);
     if (window.SlideFit.fit(panel, chapterParts(), MIN_FIT) || !c.quote || !c.text) { return false; }
@@ -153,7 +153,7 @@
   function render() {
     var c = slide();
     var chapter = c.kind === "chapter";
-    $("panel").hidden = !chapter;
+    $("slide-panel").hidden = !chapter;
     state.split[state.index] = chapter ? layoutChapter(c, state.part) : false;
     $("chart").hidden = !(chapter && (c.show_chart || state.chartPinned));
     $("chart-toggle").setAttribute("aria-pressed", String(state.chartPinned));
@@ -345,7 +345,7 @@
     text("pv-next-label", S.slides.next);
     text("pv-notes-label", S.slides.notes);
     text("pv-timer-label", S.slides.elapsed);
-    text("pv-reset", S.slides.reset_timer);
+    text("pv-reset", S.slides.reset_timer + " (R)");
     text("pv-now-title", S.slides.waiting);
     text("pv-notes", S.slides.follows);
     var step = function (delta) { return function () { send({ type: "step", delta: delta }); }; };

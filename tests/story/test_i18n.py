@@ -12,7 +12,7 @@ from geo.data import load_dataset
 from geo.data.findings import Severity
 from geo.story import i18n
 from geo.story.i18n import _DATA_KEY, read_catalogue, strings, translate_dataset, validate_catalogues
-from geo.text import md
+from geo.text import esc, md
 
 APP = str(paths.PROJECT_DIR / "app.py")
 
@@ -101,7 +101,9 @@ def test_korean_presenter(monkeypatch):
     app.query_params["lang"] = "ko"
     app.switch_page("pages/presenter.py").run()
     assert not app.exception
-    assert app.title[0].value == md(strings("ko").get("tour.opening.title"))
+    panel = next(h.value for h in app.html if 'id="slide-panel"' in h.value)
+    assert f'<h1 id="slide-title">{esc(strings("ko").get("tour.opening.title"))}</h1>' in panel
+    assert 'lang="ko"' in panel, "Korean text is marked as Korean: it breaks only between words"
 
 
 def test_korean_screening_pack(data):
