@@ -105,3 +105,15 @@ def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
              && !document.querySelector('[data-testid="stStatusWidget"]')""",
         timeout=timeout_ms,
     )
+
+
+def click_leg(page, segment_id: str) -> None:
+    """Click a drawn leg of the route map on its stroke (a curve's bounding-box centre is off the line)."""
+    frame_box = page.locator(MAP_FRAME).first.bounding_box()
+    frame = page.frame_locator(MAP_FRAME).first
+    point = frame.locator(f"path.route-segment.seg-{segment_id}").evaluate(
+        """(path) => { const p = path.getPointAtLength(path.getTotalLength() / 2);
+                       const m = path.getScreenCTM(); return {x: m.a * p.x + m.c * p.y + m.e,
+                                                         y: m.b * p.x + m.d * p.y + m.f}; }"""
+    )
+    page.mouse.click(frame_box["x"] + point["x"], frame_box["y"] + point["y"])

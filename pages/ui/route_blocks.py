@@ -1,7 +1,7 @@
 """The Route Map's blocks that are not the map: headline figures, a leg's story, quotes, the route as text.
 
 Each takes the run's ``View`` (translated data and translator) and draws with
-escaped text only (``md``/``md_label``). Kept apart from ``pages/route_map.py``
+escaped text only (``md``/``md_label``). Kept apart from ``pages/route.py``
 so that page reads as its layout: map and story, then cost and quotes, then text.
 """
 
