@@ -37,6 +37,8 @@ def _check_at(browser, path: Path, width: int, height: int) -> list[str]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         page.goto(path.as_uri() + "#check")
+        if page.locator("#pack-data").count() == 0:
+            raise LookupError("no pack data")
         # A selector, not wait_for_function: the pack's content policy forbids evaluating strings.
         page.wait_for_selector("html[data-check]", state="attached", timeout=TIMEOUT_MS)
         problems = list(page.evaluate("() => window.packCheck.problems"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -96,10 +96,11 @@ class Page:
 
     fig: Figure
     families: list[str]
+    measure: TextToPath = field(default_factory=TextToPath)
 
     def width_pt(self, text: str, size: float, weight: str = "normal") -> float:
         props = FontProperties(family=self.families, size=size, weight=weight)
-        return TextToPath().get_text_width_height_descent(text, props, ismath=False)[0]
+        return self.measure.get_text_width_height_descent(text, props, ismath=False)[0]
 
     def wrap(self, text: str, size: float, width: float, weight: str = "normal") -> list[str]:
         """Greedy word wrap to ``width`` (a figure fraction), only at spaces: Korean words stay whole."""

@@ -69,7 +69,8 @@
     if (animate && !this.reduced()) {
       this.map.flyToBounds(this.target, L.extend({ duration: this.spec.flySeconds || 1.0 }, options));
     } else {
-      this.map.fitBounds(this.target, options);
+      // No zoom animation either: "at once" is what reduced motion (and a resize) asks for.
+      this.map.fitBounds(this.target, L.extend({ animate: false }, options));
     }
   };
 
@@ -196,9 +197,13 @@
     return a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
   }
 
+  /* What labels keep clear of: the map's controls, and anything of the page marked .rs-avoid that floats
+   * over the map (the screening pack's slide counter). */
   function controlBoxes(map) {
     var frame = map.getContainer().getBoundingClientRect();
-    return Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
+    var floating = Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-control"))
+      .concat(Array.prototype.slice.call(document.querySelectorAll(".rs-avoid")));
+    return floating.map(function (el) {
       var r = el.getBoundingClientRect();
       return { x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height };
     }).filter(function (b) { return b.w > 0 && b.h > 0; });
