@@ -68,5 +68,4 @@ def render(view: cache.View, tour: list[Chapter], token: str) -> None:
         key="pv_reset",
         on_click=show.board().restart_timer,
         args=(token,),
-        shortcut="R",
     )
