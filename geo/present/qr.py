@@ -6,6 +6,7 @@ escaped into it by hand, and the URL becomes black and white modules, never text
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,7 +61,21 @@ def qr_code(url: str) -> segno.QRCode:
 
 def qr_svg(url: str, *, dark: str = "#000000", light: str = "#ffffff") -> str:
     """An inline SVG that scales to its box (a viewBox, no size), with the four-module quiet zone."""
-    return qr_code(url).svg_inline(scale=1, border=4, dark=dark, light=light, omitsize=True)
+    out = io.BytesIO()
+    # With its namespace: the same SVG works inline (the pack) and as an image (the app's data: URL).
+    qr_code(url).save(
+        out,
+        kind="svg",
+        xmldecl=False,
+        svgns=True,
+        nl=False,
+        scale=1,
+        border=4,
+        dark=dark,
+        light=light,
+        omitsize=True,
+    )
+    return out.getvalue().decode("utf-8")
 
 
 def qr_matrix(url: str) -> list[list[bool]]:

@@ -14,7 +14,7 @@ STYLE = """<style>
   [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   .st-key-lang { display: none; }
   .st-key-pv_notes p { font-size: 1.45rem; line-height: 1.45; }
-  .st-key-pv_timer p { font-size: 2.4rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+  .st-key-pv_timer [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
   :lang(ko) .stApp, .stApp:lang(ko) { word-break: keep-all; }
 </style>"""
 
@@ -49,10 +49,9 @@ def render(view: cache.View, tour: list[Chapter], token: str) -> None:
         current = tour[min(now.chapter, len(tour)) - 1]
         upcoming = tour[current.number] if current.number < len(tour) else None
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        left.caption(md(tr("slides.follows")))
+        left.caption(md(tr("presenter.view_follows")))
         with right, st.container(key="pv_timer"):
-            st.caption(md(tr("slides.elapsed")))
-            st.markdown(_clock(now.elapsed()))
+            st.metric(md_label(tr("slides.elapsed")), _clock(now.elapsed()))
         this, after = st.columns([3, 2], gap="large")
         with this, st.container(key="pv_now", border=True):
             _chapter(tr("slides.now"), current, tr, quote=True)
