@@ -201,3 +201,15 @@ def test_an_old_sources_file_without_the_url_column_still_validates(data_dir: Pa
     writer.writerows(row for row in rows if row["title"])  # untitled sources are new with the url column
     (data_dir / paths.SOURCES).write_text(out.getvalue(), encoding="utf-8")
     assert findings_in(data_dir, paths.SOURCES) == []
+
+
+def test_the_editor_diff_names_arrival_rows_by_year():
+    """arrivals.csv has no id column: a change is reported by year, not by a line that shifts."""
+    from geo.edit.diff import diff_file
+
+    old = (paths.DATA_DIR / paths.ARRIVALS).read_bytes()
+    new = old.replace(b"2025,223,", b"2025,224,").replace(b"2007,", b"2006,2022,joongang-2012,\n2007,", 1)
+    assert [(c.kind, c.id, c.fields) for c in diff_file(paths.ARRIVALS, old, new)] == [
+        ("changed", "2025", ("count",)),
+        ("added", "2006", ()),
+    ]
