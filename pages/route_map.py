@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.map.build import build_map, selection_layer
-from geo.story.charts import cost_timeline
+from geo.story.charts import timeline
 from geo.story.figures import cost_change, headline_figures
 from geo.story.legs import leg, leg_titles
 from geo.story.quotes import filter_quotes, quote_citation
@@ -147,7 +147,7 @@ def render() -> None:
     with chart_col:
         st.header(md(tr("route_map.cost_header")))
         st.vega_lite_chart(
-            cache.cached("chart:cost", view.key, lambda: cost_timeline(data, tr).to_dict()), width="stretch"
+            cache.cached("chart:timeline", view.key, lambda: timeline(data, tr).to_dict()), width="stretch"
         )
         st.caption(md(tr("route_map.cost_caption", change=cost_change(data, tr) or "")))
     with quotes_col:
