@@ -19,6 +19,7 @@ from geo.story.route_text import route_list, route_summary, route_table
 from geo.text import md, md_label
 from pages.ui import cache, state
 from pages.ui.folium_widget import show_map
+from pages.ui.ledger import show_ledger
 
 MAP_KEY = "route_map"
 SELECT_KEY = "segment_select"
@@ -141,6 +142,7 @@ def render() -> None:
     headlines = headline_figures(data, tr)
     for column, figure in zip(st.columns(len(headlines)), headlines, strict=True):
         column.metric(md_label(figure.label), figure.value, help=md(figure.help), border=True)
+    show_ledger(view)
     map_and_story(view)
     st.divider()
     chart_col, quotes_col = st.columns([1, 1], gap="large")

@@ -105,7 +105,8 @@ def time_domain(dataset: Dataset) -> tuple[int, int]:
         *(int(e) for e in dataset.costs["period_end"] if e),
         *(int(d[:4]) for d in dataset.events["date"]),
     )
-    return _ms(str(first)), _ms(str(last + 1))
+    # The last day, not 1 January after it: an axis label for a year with no data would mislead.
+    return _ms(str(first)), _ms(f"{last}-12-31")
 
 
 def _fraction(ms: int, domain: tuple[int, int]) -> float:
@@ -312,15 +313,19 @@ def event_marks(
 
 
 def _x(domain: tuple[int, int], style: Style, plot_px: float) -> alt.X:
-    first, last = pd.Timestamp(domain[0], unit="ms").year, pd.Timestamp(domain[1], unit="ms").year
+    """The time axis, defined once (on the bars) for every layer: layers that each restate a
+    scale's domain make Vega-Lite merge them, and warn."""
     step = 1 if plot_px >= 70 * style.font_px else 2 if plot_px >= 30 * style.font_px else 4
-    ticks = [_ms(str(y)) for y in range(first, last + 1, step)]
     return alt.X(
         "x:T",
         title=None,
         scale=alt.Scale(type="utc", domain=list(domain)),
-        axis=alt.Axis(values=ticks, format="%Y", labelOverlap="greedy", grid=False),
+        # An interval, not a list of values: Streamlit's Vega build draws no labels for those.
+        axis=alt.Axis(tickCount={"interval": "year", "step": step}, format="%Y", grid=False),
     )
+
+
+X = alt.X("x:T")
 
 
 def _px(field: str) -> alt.Y:
@@ -463,7 +468,7 @@ def describe(dataset: Dataset, tr: Strings) -> str:
     return tr(
         "chart.description",
         first=pd.Timestamp(domain[0], unit="ms").year,
-        last=pd.Timestamp(domain[1], unit="ms").year - 1,
+        last=pd.Timestamp(domain[1], unit="ms").year,
         costs=costs,
         highlights="; ".join(
             tr("chart.count_in_year", year=row["year"], count=row["count_text"])
@@ -527,14 +532,18 @@ def timeline(
     # Each band is a layer of its own marks sharing one y scale; the bands' scales are independent.
     chart = alt.layer(
         alt.layer(*_arrival_layers(arrival_bars(dataset, tr), x, b, style, tr)),
-        alt.layer(*_cost_layers(cost_segments(dataset, tr, domain), x, domain, b, style, tr)),
-        *_event_layers(rules, labels, x, b, style, tr),
+        alt.layer(*_cost_layers(cost_segments(dataset, tr, domain), X, domain, b, style, tr)),
+        *_event_layers(rules, labels, X, b, style, tr),
         _panel_titles(tr, b, style),
     ).resolve_scale(y="independent")
     # Too little height for the bands at this type size: the plot grows rather than overlap.
     chart = chart.properties(
         width="container" if width is None else width, height=math.ceil(b.arrivals_bottom)
     )
+    if width is None:
+        # Stretch the width only: the bands are placed in pixels of the plot's height, which a
+        # "fit" (Streamlit's default) would shrink to make room for the titles and the axis.
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return _themed(chart, style, tr, plot_px, describe(dataset, tr))
 
 

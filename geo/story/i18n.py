@@ -41,7 +41,7 @@ TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "places": ("name",),
     "tour": ("title", "text"),
     "events": ("title", "note", "label"),
-    "figures": ("period", "note"),
+    "figures": ("label", "period", "note"),
     "costs": ("period",),
     "claims": ("figure", "measures", "when", "note"),
     #: Keyed by year: ``[arrivals.2025]``.

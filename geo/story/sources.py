@@ -82,9 +82,15 @@ def source_usage(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def use_count(n: int, label: str, tr: Strings) -> str:
+    """``1 quote``, ``12 quotes`` (``인용문 12건``): ``sources_page.<label>_one`` names one of a kind."""
+    what = tr(f"sources_page.{label}_one" if n == 1 else f"sources_page.{label}")
+    return tr("sources_page.use_count", n=n, what=what)
+
+
 def uses_text(usage_row: pd.Series, tr: Strings) -> str:
     """``12 quotes, 3 route legs`` for one row of ``source_usage``; ``nothing yet`` when unused."""
-    uses = [f"{n} {tr(f'sources_page.{label}')}" for label, _, _ in SOURCE_USES if (n := usage_row[label])]
+    uses = [use_count(n, label, tr) for label, _, _ in SOURCE_USES if (n := int(usage_row[label]))]
     return ", ".join(uses) if uses else tr("sources_page.nothing_yet")
 
 
@@ -97,8 +103,8 @@ class Cited:
 
     text: str
     sources: tuple[SourceLink, ...]
-    #: The source's own words, as published (quotes and claims), or "".
-    words: str = ""
+    #: What goes with it: a note on the figure, the leg's summary, the words quoted (as published).
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,15 +114,25 @@ class CitedGroup:
     items: tuple[Cited, ...]
 
 
+def amount(value: int, unit: str, tr: Strings) -> str:
+    """``$3,000``, ``12,000 km``, ``1,000 people`` in the page's language."""
+    number = f"{value:,}"
+    key = f"sources_page.unit_{unit}"
+    if unit == "USD":
+        return f"${number}"
+    return tr(key, n=number) if key in tr.fallback else f"{number} {unit}"
+
+
 def _figures(dataset: Dataset, tr: Strings) -> tuple[Cited, ...]:
+    qualifiers = {"about": tr("story.about"), "more than": tr("story.more_than")}
     out = []
     for _, fig in dataset.figures.iterrows():
-        qualifier = f"{fig['qualifier']} " if fig["qualifier"] else ""
-        value = tr(
-            "sources_page.figure_item", label=fig["label"], value=f"{qualifier}{fig['value']:,} {fig['unit']}"
-        )
+        value = amount(int(fig["value"]), fig["unit"], tr)
+        if fig["qualifier"]:
+            value = f"{qualifiers.get(fig['qualifier'], fig['qualifier'])} {value}"
+        text = tr("sources_page.figure_item", label=fig["label"], value=value)
         period = f" ({fig['period']})" if fig["period"] else ""
-        out.append(Cited(value + period, source_links(dataset, fig["source_ids"]), fig["note"]))
+        out.append(Cited(text + period, source_links(dataset, fig["source_ids"]), fig["note"]))
     return tuple(out)
 
 

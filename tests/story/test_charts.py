@@ -69,7 +69,7 @@ def texts_in(spec: dict) -> set[str]:
 
 def test_the_time_axis_spans_the_counted_years(data):
     start, end = time_domain(data)
-    assert (start, end) == (1167609600000, 1767225600000)  # 2007-01-01 and 2026-01-01, UTC
+    assert (start, end) == (1167609600000, 1767139200000)  # 2007-01-01 and 2025-12-31, UTC
 
 
 def test_every_counted_year_is_a_bar_and_the_telling_ones_are_labelled(data):
@@ -159,7 +159,9 @@ def test_the_spec_writes_its_labels_in_the_page_language(data, lang: str, theme:
 
 def test_the_app_chart_stretches_and_exports_have_a_width(data):
     tr = strings("en")
-    assert timeline(data, tr).to_dict()["width"] == "container"
+    stretched = timeline(data, tr).to_dict()
+    assert stretched["width"] == "container"
+    assert stretched["autosize"] == {"type": "fit-x", "contains": "padding"}, "the height is the plot's own"
     assert timeline(data, tr, width=900, height=500).to_dict()["width"] == 900
 
 
