@@ -74,7 +74,8 @@ def source_usage(dataset: Dataset) -> pd.DataFrame:
                 "Title": src["title"],
                 "Author": src["author"],
                 "Date": src["date"],
-                "URL": safe_url(src["url"]),
+                # "" not None: pandas stores a missing string as NaN, which is truthy.
+                "URL": safe_url(src["url"]) or "",
                 **uses,
                 "Note": src["note"],
             }
