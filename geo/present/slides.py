@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import vl_convert
 
 from geo.data.dataset import Dataset
-from geo.story.charts import cost_timeline
+from geo.story.charts import timeline
 from geo.story.i18n import DEFAULT, Strings
 
 #: The chart's size on a slide, in px: wide, like the map area it takes the place of. The SVG scales to
@@ -43,27 +43,10 @@ def credits(dataset: Dataset, tr: Strings) -> Credits:
     )
 
 
-#: Vega-Lite config for the dark screen: light text and axes on the projector's black.
-_DARK = {
-    "background": "#050505",
-    "view": {"stroke": None},
-    "title": {"color": "#ffffff", "fontSize": 26},
-    "axis": {
-        "labelColor": "#e8e8e8",
-        "titleColor": "#e8e8e8",
-        "gridColor": "#333333",
-        "domainColor": "#9a9a9a",
-        "tickColor": "#9a9a9a",
-        "labelFontSize": 18,
-        "titleFontSize": 18,
-    },
-    "text": {"color": "#ffffff"},
-}
-
-
 def chart_svg(dataset: Dataset, tr: Strings) -> str:
-    """The cost chart for a slide, as an SVG rendered offline (vl-convert) from our own spec."""
+    """The timeline for a slide, in the projector theme with its events written in place (nobody can
+    hover on a projector), as an SVG rendered offline (vl-convert) from our own spec."""
     width, height = CHART_SIZE
-    spec = cost_timeline(dataset, tr, height=height).properties(width=width).to_dict()
-    spec["config"] = {**spec.get("config", {}), **_DARK}
-    return vl_convert.vegalite_to_svg(spec)
+    return vl_convert.vegalite_to_svg(
+        timeline(dataset, tr, theme="projector", width=width, height=height).to_json()
+    )
