@@ -15,7 +15,7 @@ from geo.story.i18n import DEFAULT, Strings
 
 #: The chart's size on a slide, in px: wide, like the map area it takes the place of. The SVG scales to
 #: its box (viewBox), so this sets the proportions and the type size relative to the box.
-CHART_SIZE = (1100, 420)
+CHART_SIZE = (1300, 400)
 
 
 @dataclass(frozen=True)
