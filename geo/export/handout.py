@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 from matplotlib import font_manager, patheffects
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -27,6 +28,7 @@ from geo.files import atomic_write
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, LIGHT, outline_style, segment_style
 from geo.present.qr import check_url, qr_matrix
+from geo.present.slides import full_source_line, map_source_ids, source_ids
 from geo.story.figures import headline_figures
 from geo.story.i18n import DEFAULT, Strings, translate_dataset
 from geo.story.quotes import quote_citation
@@ -42,6 +44,8 @@ CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Apple SD Gothic
 MARGIN = 0.055
 #: The map's box: the left of the page, from under the title down to here (figure fractions).
 MAP_WIDTH, MAP_BOTTOM = 0.55, 0.46
+#: Scales of the text under the map, tried in turn until it fits on the page.
+FIT_STEPS = (1.0, 0.92, 0.85, 0.78, 0.72, 0.66)
 #: The printed QR code's side: big enough for a phone at arm's length.
 QR_INCHES = 1.45
 INK, DIM, ACCENT = "#111111", "#4a4a4a", "#8a6d00"
@@ -70,24 +74,28 @@ def font_families(lang: str) -> list[str]:
     return [LATIN_FONT, cjk]
 
 
-def handout_quotes(dataset: Dataset, tr: Strings) -> list[tuple[str, str]]:
-    """(quote, citation) for up to three short quotes the tour uses, one per topic, in tour order."""
+def quote_rows(dataset: Dataset) -> list[pd.Series]:
+    """Up to three short quotes the tour uses, one per topic, in tour order."""
     out, topics = [], set()
     for quote_id in dataset.tour["quote_id"]:
         quote = dataset.quote(quote_id) if quote_id else None
         if quote is None or len(quote["text"]) > MAX_QUOTE_CHARS or quote["topic"] in topics:
             continue
         topics.add(quote["topic"])
-        out.append((quote["text"], quote_citation(dataset, quote, tr)))
+        out.append(quote)
     return out[:QUOTES]
 
 
-def source_lines(dataset: Dataset) -> list[str]:
-    lines = []
-    for source_id, source in dataset.sources.iterrows():
-        url = source.get("url") or ""
-        lines.append(dataset.source_label(source_id) + (f". {url}" if url else ""))
-    return lines
+def handout_quotes(dataset: Dataset, tr: Strings) -> list[tuple[str, str]]:
+    """(quote, citation): word for word, with speaker and source."""
+    return [(quote["text"], quote_citation(dataset, quote, tr)) for quote in quote_rows(dataset)]
+
+
+def handout_sources(dataset: Dataset) -> list[str]:
+    """The sources of what the page shows: the map, the figures (``figures.csv``) and the quotes on it."""
+    quoted = [quote["source_id"] for quote in quote_rows(dataset)]
+    ids = source_ids([*map_source_ids(dataset), *dataset.figures["source_ids"], *quoted])
+    return [full_source_line(dataset, source_id) for source_id in ids]
 
 
 @dataclass
@@ -224,33 +232,46 @@ def _right_column(page: Page, dataset: Dataset, tr: Strings, url: str | None, to
         draw_qr(ax, url)
 
 
+def _below_the_map(page: Page, dataset: Dataset, tr: Strings, y: float, k: float) -> float:
+    """The quotes, the sources and the credits, with type scaled by ``k``; returns where they end."""
+    full, indent = 1 - 2 * MARGIN, MARGIN + 0.015
+    y = (
+        page.write(MARGIN, y - 0.02 * k, tr("handout.quotes"), 12 * k, full, weight="bold", color=INK)
+        - 0.006 * k
+    )
+    for text, citation in handout_quotes(dataset, tr):
+        y = page.write(indent, y, f"\u201c{text}\u201d", 10.5 * k, full - 0.015, style="italic", color=INK)
+        y = page.write(indent, y - 0.002, citation, 7.5 * k, full - 0.015, color=DIM) - 0.012 * k
+    if tr.lang != DEFAULT:
+        y = page.write(MARGIN, y, tr("app.quotes_as_published"), 7.5 * k, full, color=DIM) - 0.006 * k
+    y = (
+        page.write(MARGIN, y - 0.01 * k, tr("handout.sources"), 12 * k, full, weight="bold", color=INK)
+        - 0.006 * k
+    )
+    for line in handout_sources(dataset):
+        y = page.write(indent, y, line, 8 * k, full - 0.015, color=INK) - 0.004 * k
+    return page.write(MARGIN, y - 0.008 * k, tr("slides.map_credits"), 7 * k, full, color=DIM)
+
+
 def handout_figure(
     dataset: Dataset, tr: Strings, *, paper: str = "a4", audience_url: str | None = None
 ) -> Figure:
+    """The page. The text under the map is set smaller until it ends above the bottom margin: longer
+    sources or translations never run off the page."""
     dataset = translate_dataset(dataset, tr)
     url = check_url(audience_url) if audience_url else None
-    fig = Figure(figsize=PAPER[paper])
-    page = Page(fig, font_families(tr.lang))
-    full = 1 - 2 * MARGIN
-    y = page.write(MARGIN, 1 - MARGIN, tr("handout.title"), 19, full, weight="bold", color=INK)
-    y = page.write(MARGIN, y - 0.004, tr("handout.subtitle"), 9.5, full, color=DIM) - 0.012
-    map_top, map_bottom = y, MAP_BOTTOM
-    ax = fig.add_axes((MARGIN, map_bottom, MAP_WIDTH, map_top - map_bottom))
-    draw_map(ax, dataset, tr)
-    y = page.write(MARGIN, map_bottom - 0.006, tr("handout.map_note"), 7.5, MAP_WIDTH, color=DIM)
-    _right_column(page, dataset, tr, url, map_top)
-    y = page.write(MARGIN, y - 0.02, tr("handout.quotes"), 12, full, weight="bold", color=INK) - 0.006
-    for text, citation in handout_quotes(dataset, tr):
-        y = page.write(
-            MARGIN + 0.015, y, f"\u201c{text}\u201d", 10.5, full - 0.015, style="italic", color=INK
-        )
-        y = page.write(MARGIN + 0.015, y - 0.002, citation, 7.5, full - 0.015, color=DIM) - 0.012
-    if tr.lang != DEFAULT:
-        y = page.write(MARGIN, y, tr("app.quotes_as_published"), 7.5, full, color=DIM) - 0.006
-    y = page.write(MARGIN, y - 0.01, tr("handout.sources"), 12, full, weight="bold", color=INK) - 0.006
-    for line in source_lines(dataset):
-        y = page.write(MARGIN + 0.015, y, line, 8, full - 0.015, color=INK) - 0.004
-    page.write(MARGIN, y - 0.008, tr("slides.map_credits"), 7, full, color=DIM)
+    for k in FIT_STEPS:
+        fig = Figure(figsize=PAPER[paper])
+        page = Page(fig, font_families(tr.lang))
+        full = 1 - 2 * MARGIN
+        y = page.write(MARGIN, 1 - MARGIN, tr("handout.title"), 19, full, weight="bold", color=INK)
+        y = page.write(MARGIN, y - 0.004, tr("handout.subtitle"), 9.5, full, color=DIM) - 0.012
+        map_top = y
+        draw_map(fig.add_axes((MARGIN, MAP_BOTTOM, MAP_WIDTH, map_top - MAP_BOTTOM)), dataset, tr)
+        y = page.write(MARGIN, MAP_BOTTOM - 0.006, tr("handout.map_note"), 7.5, MAP_WIDTH, color=DIM)
+        _right_column(page, dataset, tr, url, map_top)
+        if _below_the_map(page, dataset, tr, y, k) >= MARGIN / 2:
+            break
     return fig
 
 

@@ -21,26 +21,68 @@ CHART_SIZE = (1300, 400)
 @dataclass(frozen=True)
 class Credits:
     title: str
-    #: (heading, lines): every source as cited elsewhere (with its address when it has one), then the map.
+    #: (heading, lines): the sources of what the slides say and draw, in full with their addresses;
+    #: the chart's (many news reports of one number each), briefly; then the map's credits.
     sections: list[tuple[str, list[str]]]
 
 
-def source_lines(dataset: Dataset) -> list[str]:
-    lines = []
-    for source_id, source in dataset.sources.iterrows():
-        url = source.get("url") or ""
-        lines.append(dataset.source_label(source_id) + (f" {url}" if url else ""))
-    return lines
+def source_ids(cells) -> list[str]:
+    """Source ids from a column of id lists or single ids, in order, once each."""
+    out: dict[str, None] = {}
+    for cell in cells:
+        for source_id in [cell] if isinstance(cell, str) else cell:
+            if source_id:
+                out[source_id] = None
+    return list(out)
+
+
+def map_source_ids(dataset: Dataset) -> list[str]:
+    """What the map draws: the legs and the places."""
+    return source_ids([*dataset.route["sources"], *dataset.places["sources"]])
+
+
+def tour_source_ids(dataset: Dataset) -> list[str]:
+    """What the slides say and draw: the chapters, their quotes, and the map."""
+    quotes = [
+        dataset.quote(q)["source_id"] for q in dataset.tour["quote_id"] if q and dataset.quote(q) is not None
+    ]
+    return source_ids([*dataset.tour["source_ids"], *quotes, *map_source_ids(dataset)])
+
+
+def chart_source_ids(dataset: Dataset) -> list[str]:
+    """What the timeline draws: arrivals per year, the cost of a rescue, the events."""
+    return source_ids(
+        [*dataset.arrivals["source_ids"], *dataset.costs["source_ids"], *dataset.events["source_ids"]]
+    )
+
+
+def full_source_line(dataset: Dataset, source_id: str) -> str:
+    """``Outlet, "Title" (Author, date). https://…``: a source as cited, with its address if it has one."""
+    url = (dataset.sources.loc[source_id].get("url") or "") if source_id in dataset.sources.index else ""
+    return dataset.source_label(source_id) + (f". {url}" if url else "")
+
+
+def brief_source(dataset: Dataset, source_id: str) -> str:
+    """``Outlet (date)``: enough to find it again, for the many reports behind one chart."""
+    if source_id not in dataset.sources.index:
+        return source_id
+    source = dataset.sources.loc[source_id]
+    return f"{source['outlet']} ({source['date']})"
 
 
 def credits(dataset: Dataset, tr: Strings) -> Credits:
+    tour = tour_source_ids(dataset)
+    chart = [sid for sid in chart_source_ids(dataset) if sid not in tour]
+    sections = [(tr("slides.credits_sources"), [full_source_line(dataset, sid) for sid in tour])]
+    if chart:
+        sections.append(
+            (tr("slides.credits_chart"), ["; ".join(brief_source(dataset, sid) for sid in chart)])
+        )
     map_lines = [tr("slides.map_credits"), tr("map.legend_footnote")]
     if tr.lang != DEFAULT:
         map_lines.append(tr("app.quotes_as_published"))
-    return Credits(
-        tr("slides.credits_title"),
-        [(tr("slides.credits_sources"), source_lines(dataset)), (tr("slides.credits_map"), map_lines)],
-    )
+    sections.append((tr("slides.credits_map"), map_lines))
+    return Credits(tr("slides.credits_title"), sections)
 
 
 def chart_svg(dataset: Dataset, tr: Strings) -> str:

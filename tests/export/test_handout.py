@@ -12,7 +12,7 @@ from PIL import Image
 
 from geo.cli import main
 from geo.data import load_dataset
-from geo.export.handout import PAPER, cjk_font, handout_figure, handout_pdf, handout_quotes, source_lines
+from geo.export.handout import PAPER, cjk_font, handout_figure, handout_pdf, handout_quotes, handout_sources
 from geo.story.figures import headline_figures
 from geo.story.i18n import strings, translate_dataset
 
@@ -58,7 +58,7 @@ def test_one_page_with_the_figures_quotes_and_sources(data, pdfs, lang):
         assert len(quote) <= 170
         assert " ".join(quote.split()) in text, "quotes word for word"
         assert " ".join(citation.split()) in text, "with speaker and source"
-    for line in source_lines(data):
+    for line in handout_sources(data):
         assert " ".join(line.split()) in text
     assert URL in text
     assert tr("handout.title") in text
