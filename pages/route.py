@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.map.build import build_map, selection_layer
-from geo.story.charts import timeline_svg
+from geo.story.charts import timeline_summary, timeline_svg
 from geo.story.figures import cost_change
 from geo.story.route_text import route_summary
 from geo.text import md
@@ -95,7 +95,8 @@ def render() -> None:
     with chart_col:
         st.header(md(tr("route_map.cost_header")), anchor=False)
         # A static SVG with its labels in place: no charting runtime for every visitor to load.
-        st.image(cache.cached("chart:timeline", view.key, lambda: timeline_svg(data, tr)), width="stretch")
+        svg = cache.cached("chart:timeline", view.key, lambda: timeline_svg(data, tr))
+        st.image(svg, width="stretch", alt=timeline_summary(data, tr))
         st.caption(md(tr("route_map.cost_caption", change=cost_change(data, tr) or "")))
     with quotes_col:
         quotes_section(view)
