@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import vl_convert
-
 from geo.data.dataset import Dataset
-from geo.story.charts import timeline
+from geo.story.charts import timeline_svg
 from geo.story.i18n import DEFAULT, Strings
 
 #: The chart's size on a slide, in px: wide, like the map area it takes the place of. The SVG scales to
@@ -87,8 +85,6 @@ def credits(dataset: Dataset, tr: Strings) -> Credits:
 
 def chart_svg(dataset: Dataset, tr: Strings) -> str:
     """The timeline for a slide, in the projector theme with its events written in place (nobody can
-    hover on a projector), as an SVG rendered offline (vl-convert) from our own spec."""
+    hover on a projector), as a static SVG (vl-convert, offline)."""
     width, height = CHART_SIZE
-    return vl_convert.vegalite_to_svg(
-        timeline(dataset, tr, theme="projector", width=width, height=height).to_json()
-    )
+    return timeline_svg(dataset, tr, theme="projector", width=width, height=height)
