@@ -221,6 +221,22 @@
     };
   }
 
+  function overlapArea(a, b) {
+    var x = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x), y = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+    return x > 0 && y > 0 ? x * y : 0;
+  }
+
+  /* A key place with no free position: wherever it covers (and is covered by) the least. */
+  function leastCovered(point, w, h, size, margin, placed) {
+    var best = null, bestArea = Infinity;
+    ["right", "left", "above", "below", "center"].forEach(function (kind) {
+      var b = clamp(box(kind, point, w, h, 9), size, margin);
+      var area = placed.reduce(function (sum, p) { return sum + overlapArea(b, p); }, 0);
+      if (area < bestArea) { best = b; bestArea = area; }
+    });
+    return best;
+  }
+
   /* Greedy placement by priority: each label takes its first position that is inside the map and clear of
    * every label placed before it. Labels that must show (the story's key places) are clamped inside the map
    * when no position is free; country names move inside rather than be cut at the edge. */
@@ -244,7 +260,7 @@
         return free;
       });
       if (!chosen && item.must) {
-        chosen = clamp(box((CANDIDATES[item.kind] || ["right"])[0], point, w, h, 9), size, margin);
+        chosen = leastCovered(point, w, h, size, margin, placed);
         // A key place forced into a crowded spot: the lesser labels it would cover give way.
         placed = placed.filter(function (p) {
           var yields = p.label && !p.label.item.must && overlaps(chosen, p);

@@ -248,7 +248,8 @@
     Home: function () { show(0, 0); }, End: function () { show(slides.length - 1, 0); },
     b: function () { setBlackout(!state.blackout); }, ".": function () { setBlackout(!state.blackout); },
     p: openPresenterView, c: function () { state.chartPinned = !state.chartPinned; render(); },
-    q: function () { if (DATA.audienceUrl) { toggleSheet("qr"); } },
+    // With no address the sheet says how to add one (export with --audience-url).
+    q: function () { toggleSheet("qr"); },
     i: function () { toggleSheet("credits"); }, h: function () { toggleSheet("help"); },
     "?": function () { toggleSheet("help"); }, m: function () { setReduced(!state.reduced); },
     f: toggleFullscreen,
@@ -290,7 +291,7 @@
     $("prev").addEventListener("click", previous);
     $("next").addEventListener("click", next);
     $("chart-toggle").addEventListener("click", SHOW_KEYS.c);
-    if ($("qr-toggle")) { $("qr-toggle").addEventListener("click", SHOW_KEYS.q); }
+    $("qr-toggle").addEventListener("click", SHOW_KEYS.q);
     $("credits-toggle").addEventListener("click", SHOW_KEYS.i);
     $("help-toggle").addEventListener("click", SHOW_KEYS.h);
     $("present").addEventListener("click", openPresenterView);

@@ -194,13 +194,16 @@ def test_audience_qr_code_decodes_to_the_configured_address(browser, packs, lang
     context.close()
 
 
-def test_a_pack_without_an_audience_address_has_no_qr_slide(browser, tmp_path):
+def test_a_pack_without_an_audience_address_has_no_qr_slide_and_says_so(browser, tmp_path):
     pack = write_pack(load_dataset(), tmp_path, strings("en"))
     context, page = open_pack(browser, pack)
     tour = chapters(load_dataset(), strings("en"))
     assert slide_count(page) == len(tour) + 1, "the tour and the credits"
     page.keyboard.press("q")
-    expect(page.locator("#qr-sheet")).to_be_hidden()
+    expect(page.locator("#qr-sheet")).to_be_visible()
+    expect(page.locator("#qr-hint")).to_have_text(strings("en")("slides.qr_none"))
+    expect(page.locator("#qr-code")).to_have_count(0)
+    assert slides.problems(page) == []
     context.close()
 
 
