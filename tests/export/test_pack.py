@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -9,9 +10,11 @@ import pytest
 
 from geo import paths
 from geo.data import load_dataset
-from geo.export.pack import build_pack, output_path, write_pack
+from geo.export.pack import build_pack, output_path, pack_slides, write_pack
+from geo.present.qr import AudienceURLError
 from geo.story.i18n import strings
 from geo.story.tour import chapters
+from tests.program_text import html_text, program_text
 
 EN = strings("en")
 
@@ -61,3 +64,36 @@ def test_cli_export_refuses_broken_data(data_dir: Path, tmp_path: Path, monkeypa
     assert main(["export", "--out", str(tmp_path / "out")]) == 1
     assert "tour.csv: line 1: header: missing column(s)" in capsys.readouterr().out
     assert not (tmp_path / "out").exists()
+
+
+def test_pack_forbids_every_request_and_says_what_it_blocked(data):
+    html = build_pack(data, EN)
+    head = html[: html.index("</head>")]
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src \'none\';' in head
+    assert head.index("Content-Security-Policy") < head.index("<script"), "the policy comes before any script"
+    assert "securitypolicyviolation" in head
+
+
+def test_pack_markup_shows_no_program_text(data):
+    """The template's own text (labels, buttons): the slides' text is checked on screen, in the browser."""
+    for tr in (EN, strings("ko")):
+        assert program_text(html_text(build_pack(data, tr))) == []
+
+
+def test_qr_slide_only_with_an_audience_address(data):
+    plain = pack_slides(data, EN, None)
+    assert [s["kind"] for s in plain][-1] == "credits"
+    assert "qr" not in [s["kind"] for s in plain]
+    with_qr = pack_slides(data, EN, "https://example.org/audience/")
+    assert [s["kind"] for s in with_qr][-2:] == ["qr", "credits"]
+    html = build_pack(data, EN, audience_url="https://example.org/audience/")
+    assert 'id="qr-code"' in html
+    with pytest.raises(AudienceURLError):
+        build_pack(data, EN, audience_url="javascript:alert(1)")
+
+
+def test_speaker_notes_travel_as_data(data):
+    html = build_pack(data, EN)
+    blob = re.search(r'<script type="application/json" id="pack-data">(.*?)</script>', html, re.S).group(1)
+    slides = json.loads(blob)["slides"]
+    assert [s["notes"] for s in slides if s["kind"] == "chapter"] == [c.notes for c in chapters(data, EN)]
