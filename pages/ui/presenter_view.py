@@ -15,7 +15,6 @@ STYLE = """<style>
   .st-key-lang { display: none; }
   .st-key-pv_notes p { font-size: 1.45rem; line-height: 1.45; }
   .st-key-pv_timer [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
-  :lang(ko) .stApp, .stApp:lang(ko) { word-break: keep-all; }
 </style>"""
 
 
