@@ -23,6 +23,7 @@ from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.build import slide_map
 from geo.present.qr import check_url, qr_svg
 from geo.present.slides import chart_svg, credits
+from geo.story.charts import timeline_summary
 from geo.story.i18n import DEFAULT, Strings, translate_dataset
 from geo.story.tour import chapters
 from geo.text import script_json
@@ -78,7 +79,6 @@ PACK_STRINGS = (
     "next",
     "chart_toggle",
     "keys",
-    "chart",
     "present",
     "qr",
     "credits",
@@ -175,6 +175,7 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
         # segno and vl-convert write these SVGs from our own input (a checked URL, our own chart spec).
         qr_svg=qr_svg(url, dark="#000000", light="#ffffff") if url else "",
         chart_svg=chart_svg(dataset, tr),
+        chart_alt=timeline_summary(dataset, tr),
         slide_css=_static("slide.css"),
         fit_js=_script("fit.js"),
         pack_js=_script("pack.js"),

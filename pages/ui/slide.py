@@ -15,6 +15,7 @@ from geo import paths
 from geo.map.build import selection_layer, slide_map
 from geo.present.qr import qr_svg
 from geo.present.slides import chart_svg, credits
+from geo.story.charts import timeline_summary
 from geo.story.tour import Chapter
 from geo.text import esc, md_label
 from pages.ui import cache
@@ -65,7 +66,8 @@ def stage(view: cache.View, chapter: Chapter, *, reduced_motion: bool) -> None:
     )
     if chapter.show_chart:
         svg = cache.cached("slide-chart", view.key, lambda: chart_svg(view.data, view.tr))
-        st.html(f'<figure class="slide-chart">{_svg_image(svg, view.tr("pack.chart"))}</figure>')
+        alt = cache.cached("slide-chart-alt", view.key, lambda: timeline_summary(view.data, view.tr))
+        st.html(f'<figure class="slide-chart">{_svg_image(svg, alt)}</figure>')
 
 
 def panel(chapter: Chapter, tr) -> None:
