@@ -16,7 +16,7 @@ from geo.story.figures import cost_change, headline_figures
 from geo.story.legs import leg, leg_titles
 from geo.story.quotes import filter_quotes, quote_citation
 from geo.story.route_text import route_list, route_summary, route_table
-from geo.text import md, md_label
+from geo.text import csv_bytes, md, md_label
 from pages.ui import cache, state
 from pages.ui.folium_widget import show_map
 
@@ -162,6 +162,13 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         column_config={tr("story.col_distance"): st.column_config.NumberColumn(format="%d km")},
+    )
+    # The table's own CSV export is off (.streamlit/config.toml): it would write formulas as formulas.
+    st.download_button(
+        md_label(tr("route_map.download_table")),
+        csv_bytes(table.to_dict("records")),
+        file_name="escape-route-legs.csv",
+        mime="text/csv",
     )
 
 

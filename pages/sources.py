@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.story.sources import SOURCE_USES, source_usage
-from geo.text import md
+from geo.text import csv_bytes, md, md_label
 from pages.ui import cache
 
 
@@ -27,6 +27,13 @@ def render() -> None:
                 st.markdown(md(src["Note"]))
     st.header(md(tr("sources_page.at_a_glance")))
     st.dataframe(usage.drop(columns=["Note"]), hide_index=True, width="stretch")
+    # The table's own CSV export is off (.streamlit/config.toml): it would write formulas as formulas.
+    st.download_button(
+        md_label(tr("sources_page.download")),
+        csv_bytes(usage.drop(columns=["Note"]).to_dict("records")),
+        file_name="escape-route-sources.csv",
+        mime="text/csv",
+    )
     st.caption(md(tr("sources_page.credits")))
 
 
