@@ -25,6 +25,7 @@ BODY_TYPES = frozenset(
     {"markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success", "toast"}
 )
 #: Tags the pages' own Markdown makes around escaped text: bold, a quote, lists.
+PAGE_TAGS = frozenset({"p", "br", "strong", "blockquote", "ul", "ol", "li"})
 WRAPPER_TAGS = {"strong": r"\*\*", "blockquote": r"> ", "ul": r"- ", "ol": r"\d+\. ", "li": r"(?:- |\d+\. )"}
 
 
