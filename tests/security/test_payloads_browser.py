@@ -20,7 +20,6 @@ from geo import cli, paths
 from geo.story.i18n import strings
 from harness.browser import MAP_FRAME, offline_context, screenshot
 from harness.server import AppServer, start_app, stop_app
-from tests.browser.conftest import browser, chromium_path  # noqa: F401 (fixtures)
 from tests.security.payloads import PIECES, Planted, plant
 from tests.security.streamlit_markdown import shown
 
@@ -74,7 +73,7 @@ def leg_title(planted: Planted, lang: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_route_map_with_a_leg_and_its_popup(browser, planted, planted_server, lang):  # noqa: F811
+def test_route_map_with_a_leg_and_its_popup(browser, planted, planted_server, lang):
     tr = strings(lang, planted.data_dir / "i18n")
     watched = Watched(browser)
     page = watched.page
@@ -84,6 +83,7 @@ def test_route_map_with_a_leg_and_its_popup(browser, planted, planted_server, la
     title = leg_title(planted, lang)
     expect(page.get_by_role("heading", level=3).first).to_be_visible(timeout=30_000)
     assert text_of(page.get_by_role("heading", level=1).first) == shown(tr("route_map.title"))
+    assert shown(page.title()) == shown(tr("app.page_title")), "the tab's title, as written"
     headings = [text_of(h) for h in page.get_by_role("heading", level=3).all()]
     assert shown(f"6. {title}") in headings, "the chosen leg's title, as written"
     nav = [
@@ -115,7 +115,7 @@ def test_route_map_with_a_leg_and_its_popup(browser, planted, planted_server, la
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_presenter_and_sources(browser, planted, planted_server, lang):  # noqa: F811
+def test_presenter_and_sources(browser, planted, planted_server, lang):
     tr = strings(lang, planted.data_dir / "i18n")
     watched = Watched(browser)
     page = watched.page
@@ -142,7 +142,7 @@ def test_presenter_and_sources(browser, planted, planted_server, lang):  # noqa:
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_exported_pack_from_file(browser, planted, tmp_path, lang):  # noqa: F811
+def test_the_exported_pack_from_file(browser, planted, tmp_path, lang):
     out = tmp_path / f"pack-{lang}.html"
     assert cli.main(["export", "--out", str(out), "--lang", lang, "--data", str(planted.data_dir)]) == 0
     tr = strings(lang, planted.data_dir / "i18n")
