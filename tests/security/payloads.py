@@ -5,7 +5,7 @@ Markdown, a spreadsheet formula) followed by a marker ``⟦n⟧`` that names it,
 so that a test can find each value wherever it is shown and check that all of
 it is shown, as written. A formula comes first where it fits, so a CSV cell
 starts with it. Length limits of the schema are respected (long fields get
-every piece, short ones a rotating share), so the files still pass validation
+every piece, short ones a share, until each has had every piece), so the files still pass validation
 and reach the app. Catalogue strings keep their text and ``{placeholders}``
 after the payload; their braces are doubled, because the app fills them in
 (``geo.story.i18n.fill``), so what is *shown* is the same template syntax.
@@ -40,6 +40,8 @@ PIECES: dict[str, str] = {
     "script": "</script><script>window.__pwned=1</script>",
     "markdown": "**bold** _i_ [link](http://example.com) :red[red]",
     "image": "![img](http://example.com/x.png) $x^2$ www.example.com",
+    # What Streamlit's frontend turns into an icon, an image, an emoji, an arrow and a mailto: link.
+    "shortcodes": ":material/map: :streamlit: :smile: -> a@b.co",
 }
 #: The same code in fewer characters, for fields too short for ``rce``.
 RCE_SHORT = "{{cycler.__init__.__globals__.os.mkdir('rtpwned')}}"
@@ -74,22 +76,19 @@ FIELDS: dict[tuple[str, str], int | None] = {
 }
 
 
-def payload(limit: int | None, rotation: int, room: int) -> tuple[str, list[str]]:
-    """Pieces joined by spaces within ``limit - room`` characters; each rotation starts at another piece."""
+def payload(limit: int | None, room: int, used: set[str]) -> tuple[str, list[str]]:
+    """Pieces joined by spaces within ``limit - room`` characters: the formula first in a field's first
+    record (a CSV cell that is one), then the pieces this field has not had yet, then the others."""
     names = list(PIECES)
     if limit is None:
         return " ".join(PIECES.values()), names
-    budget = limit - room
-    start = (
-        rotation * 5 % len(names)
-    )  # 0 (the formula first), then every piece in turn (5 and 12 are coprime)
-    order = names[start:] + names[:start]
+    order = sorted(names, key=lambda n: (n != "formula" or bool(used), n in used, names.index(n)))
     chosen: list[str] = []
     text = ""
     for name in order:
         for piece in (PIECES[name], RCE_SHORT) if name == "rce" else (PIECES[name],):
             candidate = f"{text} {piece}" if text else piece
-            if len(candidate) <= budget:
+            if len(candidate) <= limit - room:
                 text, chosen = candidate, [*chosen, name]
                 break
     return text, chosen
@@ -116,14 +115,11 @@ class Planted:
 class _Planter:
     def __init__(self, data_dir: Path) -> None:
         self.planted = Planted(data_dir, {}, {}, {}, {})
-        self._rotation: dict[tuple[str, str], int] = {}
 
     def value(self, file: str, record: str, field: str, limit: int | None, *, braces: bool = False) -> str:
         n = len(self.planted.shown) + 1
         marker = f"⟦{n}⟧"
-        rotation = self._rotation.get((file, field), 0)
-        self._rotation[(file, field)] = rotation + 1
-        text, chosen = payload(limit, rotation, len(marker) + 1)
+        text, chosen = payload(limit, len(marker) + 1, self.planted.pieces.get((file, field), set()))
         self.planted.shown[n] = f"{text} {marker}"
         self.planted.where[n] = f"{file}:{record}:{field}"
         self.planted.pieces.setdefault((file, field), set()).update(chosen)

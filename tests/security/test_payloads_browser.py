@@ -60,7 +60,17 @@ class Watched:
         for frame in self.page.frames:
             assert frame.evaluate("typeof window.__pwned") == "undefined", f"{where}: a script ran"
             assert frame.locator('img[src="x"]').count() == 0, f"{where}: an <img> from data"
-            assert frame.locator('a[href*="example.com"]').count() == 0, f"{where}: a link from data"
+            assert frame.locator('a[href*="example.com"], a[href^="mailto:"]').count() == 0, (
+                f"{where}: a link"
+            )
+            assert frame.locator('img[alt="Streamlit logo"]').count() == 0, (
+                f"{where}: :streamlit: became an image"
+            )
+            assert "😄" not in (frame.locator("body").text_content() or ""), (
+                f"{where}: :smile: became an emoji"
+            )
+        main = self.page.locator('[data-testid="stMain"] span[role="img"][aria-label="map icon"]')
+        assert main.count() == 0, f"{where}: :material/map: became an icon"
 
 
 def text_of(locator) -> str:
