@@ -38,6 +38,7 @@ from pathlib import Path
 
 from bench.report import Section
 from bench.streamlit_client import Viewer, require_loopback, visit
+from harness import aio
 from harness.server import free_port_range
 
 KS = [1, 10, 50, 200]
@@ -262,7 +263,7 @@ def run_crowd(
         else app_viewer(url, session_timeout_s)
     )
     deadline = time.monotonic() + deadline_s
-    return asyncio.run(_crowd(target or url, k, one, server_pids, proxy_pids, window, deadline))
+    return aio.run(_crowd(target or url, k, one, server_pids, proxy_pids, window, deadline))
 
 
 # ------------------------------------------------------------------------------------- the section

@@ -64,13 +64,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geo.data.store import DataStore
     from geo.export.pack import write_pack
 
-    snapshot = DataStore(paths.DATA_DIR).snapshot()
+    data_dir = Path(args.data) if args.data else paths.DATA_DIR
+    snapshot = DataStore(data_dir).snapshot()
     if snapshot.dataset is None:
         for finding in snapshot.findings:
             print(format_finding(finding))
         print("error: fix the data before exporting a screening pack", file=sys.stderr)
         return 1
-    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang))
+    # The catalogues beside the data, as the app reads them (``pages.ui.cache.translator``).
+    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang, data_dir / "i18n"))
     size = target.stat().st_size / 1024
     print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
     return 0
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
     )
+    e.add_argument("--data", help="the data folder, with its i18n/ catalogues (default: data/)")
     e.set_defaults(func=cmd_export)
     add_commands(sub)
     return parser
