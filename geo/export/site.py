@@ -1,0 +1,509 @@
+"""The audience site: a static, mobile-first Route Map for a screening's audience.
+
+``python -m geo export --site DIR`` writes it. A few hundred phones opening the
+Streamlit app at once would each need a Python session; this site is plain
+files, so any static host serves it (nginx's ``/audience/``, GitHub Pages, an
+object store, a USB stick opened with ``file://``), and a service worker keeps
+it on a phone after the first load (browsers allow one over https and on
+localhost only).
+
+Layout (every link is relative, so it works under any path prefix)::
+
+    index.html                  the first language asked for (English by default)
+    ko/index.html               every other language in a folder of its own
+    manifest.json, ko/...       web app manifests
+    sw.js                       the service worker: precaches every other file
+    assets/leaflet/...          vendored Leaflet with its licence
+    assets/site.<hash>.css|js   the page's own style and behaviour (constant files)
+    assets/chart.<lang>.<hash>.svg   the chart, rendered by vl-convert
+    assets/icon.svg
+
+The map is ``geo.map.build.build_map``'s folium figure, taken apart as the
+screening pack does (its head, its body, its script), so whatever the builder
+draws the site draws. The page's own data (legs, places, quotes) is JSON in a
+``<script type="application/json">`` block that the page reads with
+``JSON.parse`` and shows with ``textContent``: a page opened from ``file://``
+cannot fetch a sibling JSON file. Everything else is rendered here by constant
+Jinja templates with autoescaping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+import secrets
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import vl_convert
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from geo.data.dataset import Dataset
+from geo.map.assets import VENDORED, AssetLinks
+from geo.map.build import build_map
+from geo.map.theme import LIGHT
+from geo.paths import VENDOR_DIR
+from geo.story import charts
+from geo.story.figures import cost_change, headline_figures
+from geo.story.i18n import DEFAULT, LANGUAGES, Strings, strings, translate_dataset
+from geo.story.legs import leg, leg_titles
+from geo.story.quotes import quote_citation
+from geo.story.route_text import route_list, route_summary
+from geo.text import script_json
+
+#: The first line of every ``sw.js`` this module writes: how ``write_site`` knows a folder is its own.
+SITE_MARK = "// Escape Route Map: audience site"
+ASSETS = "assets"
+#: The site's constant files (CSS, JS, icon), copied as they are.
+STATIC = Path(__file__).parent / "static"
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+)
+#: A tap this close to a waypoint (CSS pixels) opens its leg; the page's script reads it.
+TAP_PX = 18
+#: Map view limits the page's script uses when it fits a leg.
+FIT = {"max_zoom": 7, "padding": 28}
+#: Quotes listed in "In their words" before "show all".
+QUOTES_SHOWN = 5
+
+
+# ------------------------------------------------------------------------------------ the map
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The parts of the rendered folium figure, ready to place in the page."""
+
+    #: Stylesheet links, styles and inline scripts from the figure's head.
+    head: str
+    #: ``<script src>`` tags from the head (Leaflet): placed just before ``script``,
+    #: so the page's text paints before Leaflet has loaded.
+    scripts: str
+    #: The map's ``<div>`` (and any other markup the elements add).
+    body: str
+    #: Everything the figure puts after ``</body>``: the map's own script.
+    script: str
+    #: The map's JavaScript variable, as the screening pack uses it.
+    name: str
+    #: Vendored files (paths under ``static/vendor``) the figure links to.
+    vendored: tuple[str, ...]
+
+
+_HEAD = re.compile(r"<head[^>]*>(.*?)</head>", re.S)
+_BODY = re.compile(r"<body[^>]*>(.*?)</body>(.*)</html>", re.S)
+_SCRIPT_SRC = re.compile(r"<script\s+src=\"[^\"]*\"\s*>\s*</script>\s*")
+#: The figure's charset (the page sets its own) and its viewport, which forbids zooming the page.
+_META = re.compile(r"<meta\b[^>]*>\s*", re.S)
+
+
+def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
+    """``build_map`` in the light theme, taken apart. ``root`` is the relative path to the site's root."""
+    m = build_map(
+        dataset,
+        tr,
+        theme=LIGHT,
+        assets=AssetLinks(f"{root}{ASSETS}"),
+        online_tiles=False,
+        # The page's own panel tells a leg's story; a popup would cover the map on a phone.
+        popups=False,
+        # The page fits the view to the selection itself, and keeps it fitted on resize.
+        fit_route=False,
+    )
+    page = m.get_root().render()
+    head, body = _HEAD.search(page), _BODY.search(page)
+    if head is None or body is None:
+        raise RuntimeError("the map's figure has no <head> or <body>")
+    head_text = head.group(1)
+    return MapParts(
+        head=_META.sub("", _SCRIPT_SRC.sub("", head_text)).strip(),
+        scripts="".join(_SCRIPT_SRC.findall(head_text)).strip(),
+        body=body.group(1).strip(),
+        script=body.group(2).strip(),
+        name=m.get_name(),
+        vendored=tuple(rel for rel in VENDORED.values() if f'"{root}{ASSETS}/{rel}"' in page),
+    )
+
+
+def vendored_files(rel: str) -> list[str]:
+    """A vendored file, the images its CSS points at, and its folder's licence (under ``static/vendor``)."""
+    folder = posixpath.dirname(rel)
+    files = [rel]
+    if rel.endswith(".css"):
+        css = (VENDOR_DIR / rel).read_text(encoding="utf-8")
+        files += [
+            posixpath.join(folder, m) for m in sorted(set(re.findall(r"url\((images/[\w.@-]+)\)", css)))
+        ]
+    if (VENDOR_DIR / folder / "LICENSE").is_file():
+        files.append(posixpath.join(folder, "LICENSE"))
+    return files
+
+
+# ------------------------------------------------------------------------------------ the data
+
+
+def _rounded(points: Sequence[Sequence[float]]) -> list[list[float]]:
+    """``[lat, lon]`` pairs at 2 decimals at most: the data's own precision, and no more is ever shipped."""
+    return [[round(float(a), 2), round(float(b), 2)] for a, b in points]
+
+
+def _kind_note(kind: str, tr: Strings) -> str:
+    return {"flight": tr("map.flight_note"), "symbolic": tr("map.symbolic_note")}.get(kind, "")
+
+
+def leg_records(dataset: Dataset, tr: Strings) -> list[dict]:
+    """Each leg's story as text fields, with its line (for taps) and bounds (for the view)."""
+    total = len(dataset.route)
+    records = []
+    for number, (_, seg) in enumerate(dataset.route.iterrows(), start=1):
+        story = leg(dataset, seg["id"], tr)
+        assert story is not None
+        records.append(
+            {
+                "id": story.id,
+                "title": story.title,
+                "kicker": tr("site.leg_of", number=number, total=total),
+                "facts": story.facts,
+                "summary": story.summary,
+                "note": _kind_note(seg["kind"], tr),
+                "color": LIGHT.color(seg["country"]),
+                "quotes": [
+                    {"text": q["text"], "cite": quote_citation(dataset, q, tr)}
+                    for _, q in story.quotes.iterrows()
+                ],
+                "sources": [{"id": sid, "label": dataset.source_label(sid)} for sid in seg["sources"]],
+                "line": _rounded([(lat, lon) for lon, lat, *_ in seg.geometry.coords]),
+                "bounds": _rounded(dataset.bounds(story.id)),
+            }
+        )
+    return records
+
+
+def place_leg(dataset: Dataset, lon: float, lat: float) -> str:
+    """The leg a waypoint opens: the one that starts there, else the one that ends there, else the nearest."""
+    ends = []
+    for _, seg in dataset.route.iterrows():
+        coords = list(seg.geometry.coords)
+        ends.append((seg["id"], coords[0], coords[-1]))
+    point = (round(lon, 2), round(lat, 2))
+    for seg_id, start, _end in ends:
+        if (round(start[0], 2), round(start[1], 2)) == point:
+            return seg_id
+    for seg_id, _start, end in ends:
+        if (round(end[0], 2), round(end[1], 2)) == point:
+            return seg_id
+    distances = {
+        seg_id: min((s[0] - lon) ** 2 + (s[1] - lat) ** 2, (e[0] - lon) ** 2 + (e[1] - lat) ** 2)
+        for seg_id, s, e in ends
+    }
+    return min(distances, key=distances.__getitem__)
+
+
+def place_records(dataset: Dataset) -> list[dict]:
+    return [
+        {
+            "name": place["name"],
+            "lat": round(place.geometry.y, 2),
+            "lon": round(place.geometry.x, 2),
+            "leg": place_leg(dataset, place.geometry.x, place.geometry.y),
+        }
+        for _, place in dataset.places.iterrows()
+    ]
+
+
+def page_data(dataset: Dataset, tr: Strings, map_name: str, root: str) -> dict:
+    """Everything the page's script needs, as plain text and numbers."""
+    return {
+        "map": map_name,
+        #: From the page to the site's root, where the service worker is.
+        "root": root,
+        "tap_px": TAP_PX,
+        "fit": FIT,
+        "route_bounds": _rounded(dataset.bounds()),
+        "legs": leg_records(dataset, tr),
+        "places": place_records(dataset),
+        "text": {
+            "said_about_leg": tr("route_map.said_about_leg"),
+            "no_quote": tr("route_map.no_quote"),
+            "sources": tr("route_map.sources"),
+            "whole_route": tr("site.whole_route_title"),
+        },
+    }
+
+
+def source_url(value: object) -> str:
+    """A source's link when it is a plain http(s) address; anything else (``javascript:``…) is dropped."""
+    if not isinstance(value, str):
+        return ""
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"'`]", url):
+        return ""
+    return url
+
+
+def source_records(dataset: Dataset) -> list[dict]:
+    """Every source for the list at the foot of the page; ``url`` only where the data has one."""
+    return [
+        {
+            "id": src["id"],
+            "outlet": src["outlet"],
+            "title": src["title"],
+            "byline": ", ".join(str(p) for p in (src.get("author"), src.get("date")) if p),
+            "note": src.get("note") or "",
+            "url": source_url(src.get("url")),
+        }
+        for src in dataset.sources.to_dict("records")
+    ]
+
+
+def quote_records(dataset: Dataset, tr: Strings) -> list[dict]:
+    titles = leg_titles(dataset)
+    return [
+        {
+            "text": q["text"],
+            "cite": quote_citation(dataset, q, tr),
+            "leg": q["segment_id"] if q["segment_id"] in titles else "",
+            "leg_title": titles.get(q["segment_id"], ""),
+        }
+        for _, q in dataset.quotes.iterrows()
+    ]
+
+
+# ------------------------------------------------------------------------------------ the chart
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    heading: str
+    alt: str
+    caption: str
+    #: ``(date, title)`` of the events the chart marks, which a static SVG cannot name on hover.
+    events: list[tuple[str, str]]
+    sources: str
+
+
+def chart(dataset: Dataset, tr: Strings) -> Chart:
+    """The chart as SVG (no Vega runtime on the page), with its text alternative.
+
+    ``charts.timeline`` (arrivals by year) is used when it exists, the cost timeline otherwise.
+    """
+    events = charts.timeline_events(dataset, tr)
+    labels = dict.fromkeys(
+        label
+        for ids in [*dataset.costs["source_ids"], *dataset.events["source_ids"]]
+        for label in map(dataset.source_label, ids)
+    )
+    change = cost_change(dataset, tr) or ""
+    timeline = getattr(charts, "timeline", None)
+    if timeline is not None:
+        spec = timeline(dataset, tr)
+        heading, caption = tr("site.timeline_header"), ""
+    else:
+        spec = charts.cost_timeline(dataset, tr, height=220)
+        heading, caption = tr("route_map.cost_header"), tr("site.cost_caption", change=change)
+    return Chart(
+        svg=vl_convert.vegalite_to_svg(spec.to_json()),
+        heading=heading,
+        alt=tr("site.chart_alt", title=tr("chart.title"), change=change),
+        caption=caption,
+        events=[(row["date_shown"], row["title"]) for _, row in events.iterrows()],
+        sources=f"{tr('story.sources_prefix')} {'; '.join(labels)}",
+    )
+
+
+# ------------------------------------------------------------------------------------ the page
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One language's page: where it lives and how it links to the others."""
+
+    lang: str
+    #: Folder under the site's root: ``""`` for the root page, ``"ko/"`` for the others.
+    folder: str
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page's folder to the site's root."""
+        return "../" * self.folder.count("/")
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}index.html"
+
+
+def page_specs(langs: Sequence[str]) -> list[PageSpec]:
+    """The first language at the root, every other one in a folder named after it."""
+    return [PageSpec(lang, "" if i == 0 else f"{lang}/") for i, lang in enumerate(langs)]
+
+
+def _link(frm: PageSpec, to: PageSpec) -> str:
+    return posixpath.relpath(to.path, frm.folder or ".")
+
+
+def render_page(
+    data: Dataset,
+    tr: Strings,
+    spec: PageSpec,
+    others: Sequence[PageSpec],
+    assets: dict[str, str],
+    parts: MapParts,
+    the_chart: Chart,
+) -> str:
+    """The page's HTML. ``data`` is already in the language of ``tr`` (quotes stay as published)."""
+    quotes = quote_records(data, tr)
+    return _TEMPLATES.get_template("site.html.j2").render(
+        lang=spec.lang,
+        root=spec.root,
+        assets={name: spec.root + path for name, path in assets.items()},
+        tr=tr,
+        languages=[(o.lang, LANGUAGES[o.lang], _link(spec, o)) for o in others],
+        map=parts,
+        data_json=script_json(page_data(data, tr, parts.name, spec.root)),
+        summary=route_summary(data, tr),
+        leg_quotes=[q for q in quotes if q["leg"]],
+        quotes=quotes,
+        quotes_shown=QUOTES_SHOWN,
+        figures=headline_figures(data, tr),
+        chart=the_chart,
+        route_items=list(zip(data.route["id"], route_list(data, tr), strict=True)),
+        sources=source_records(data),
+        quotes_note=tr("app.quotes_as_published") if tr.lang != DEFAULT else "",
+    )
+
+
+def manifest(tr: Strings, lang: str, root: str) -> str:
+    return json.dumps(
+        {
+            "name": tr("route_map.title"),
+            "short_name": tr("site.short_name"),
+            "description": tr("site.description"),
+            "lang": lang,
+            "start_url": "./index.html",
+            "scope": "./",
+            "display": "standalone",
+            "background_color": "#fbfaf7",
+            "theme_color": "#16222d",
+            "icons": [{"src": f"{root}{ASSETS}/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+# ------------------------------------------------------------------------------------ the site
+
+
+def _hashed(name: str, content: bytes) -> str:
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{hashlib.sha256(content).hexdigest()[:10]}{dot}{ext}"
+
+
+def _write(root: Path, rel: str, content: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _service_worker(files: dict[str, bytes]) -> bytes:
+    listed = sorted(files)
+    version = hashlib.sha256(b"".join(p.encode() + b"\0" + files[p] for p in listed)).hexdigest()[:12]
+    # Page folders are precached by their index.html; the worker answers "ko/" with "ko/index.html".
+    text = _TEMPLATES.get_template("sw.js.j2").render(
+        mark=SITE_MARK, version_json=script_json(version), files_json=script_json(listed)
+    )
+    return text.encode("utf-8")
+
+
+def _own_assets() -> tuple[dict[str, bytes], dict[str, str]]:
+    """The site's constant files under content-hashed names (a new version is a new URL)."""
+    files: dict[str, bytes] = {}
+    assets: dict[str, str] = {}
+    for name in ("site.css", "site.js"):
+        content = (STATIC / name).read_bytes()
+        assets[name] = f"{ASSETS}/{_hashed(name, content)}"
+        files[assets[name]] = content
+    assets["icon.svg"] = f"{ASSETS}/icon.svg"
+    files[assets["icon.svg"]] = (STATIC / "icon.svg").read_bytes()
+    return files, assets
+
+
+def _vendored(rels: set[str]) -> dict[str, bytes]:
+    """Vendored files under ``assets/``; a licence gets ``.txt`` so every server shows it as text."""
+    files = {}
+    for rel in sorted(rels):
+        for file in vendored_files(rel):
+            target = f"{ASSETS}/{file}" + (".txt" if posixpath.basename(file) == "LICENSE" else "")
+            files[target] = (VENDOR_DIR / file).read_bytes()
+    return files
+
+
+def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, bytes]:
+    """Every file of the site, by path relative to its root. The first language is at the root."""
+    specs = page_specs([tr.lang for tr in translators])
+    files, assets = _own_assets()
+    assets["licence"] = f"{ASSETS}/leaflet/LICENSE.txt"
+    vendored: set[str] = set()
+    for tr, spec in zip(translators, specs, strict=True):
+        data = translate_dataset(dataset, tr)
+        the_chart = chart(data, tr)
+        svg = the_chart.svg.encode("utf-8")
+        assets["chart"] = f"{ASSETS}/{_hashed(f'chart.{spec.lang}.svg', svg)}"
+        files[assets["chart"]] = svg
+        parts = map_parts(data, tr, root=spec.root)
+        vendored |= set(parts.vendored)
+        others = [o for o in specs if o is not spec]
+        files[spec.path] = render_page(data, tr, spec, others, assets, parts, the_chart).encode("utf-8")
+        files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
+    files |= _vendored(vendored)
+    files["sw.js"] = _service_worker(files)
+    return files
+
+
+def translators_for(langs: Sequence[str]) -> list[Strings]:
+    """One translator per language asked for, in that order; ValueError for an unknown code."""
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown or not langs:
+        known, got = ", ".join(LANGUAGES), ", ".join(langs) or "none"
+        raise ValueError(f"languages must be some of {known}; got {got}")
+    return [strings(lang) for lang in dict.fromkeys(langs)]
+
+
+class NotASiteError(RuntimeError):
+    """The output folder holds something else: it is not replaced."""
+
+
+def is_site(folder: Path) -> bool:
+    sw = folder / "sw.js"
+    return sw.is_file() and sw.read_text(encoding="utf-8", errors="replace").startswith(SITE_MARK)
+
+
+def write_site(dataset: Dataset, out: Path, translators: Sequence[Strings]) -> list[Path]:
+    """Write the site to ``out``, replacing an earlier site there as a whole (no stale files stay).
+
+    The new site is written beside ``out`` and moved into place, so a server never
+    serves half of it. A folder that is not empty and not a site is refused.
+    """
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_site(out))):
+        raise NotASiteError(f"{out} exists and is not an audience site; choose an empty or new folder")
+    files = build_site(dataset, translators)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tag = secrets.token_hex(4)
+    staging = out.parent / f".{out.name}.new-{tag}"
+    for rel, content in files.items():
+        _write(staging, rel, content)
+    old = out.parent / f".{out.name}.old-{tag}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+    return [out / rel for rel in sorted(files)]

@@ -1,0 +1,225 @@
+/* Escape Route Map, audience site: the map's legs and waypoints open their story in the panel.
+ *
+ * The page's data is the JSON block #site-data, written by geo/export/site.py; it reaches
+ * the page only through textContent, never as HTML. The map is whatever
+ * geo.map.build.build_map drew: this script knows only its variable name (from the data)
+ * and the class names its legs carry ("route-segment seg-<id>"), and finds legs by their
+ * DOM class at the moment it needs them, so legs drawn later (one by one) are found too.
+ */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("site-data").textContent);
+  var map = window[data.map] || null;
+  var byId = {};
+  data.legs.forEach(function (leg, index) { leg.index = index; byId[leg.id] = leg; });
+  var $ = function (id) { return document.getElementById(id); };
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var current = null;
+  // The viewer moved the map since the page last fitted it: a resize then leaves the view alone.
+  var touched = false;
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text) { node.textContent = text; }
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) { node.removeChild(node.firstChild); }
+  }
+
+  // ------------------------------------------------------------------------------ the panel
+
+  function quoteFigure(quote) {
+    var figure = el("figure", "", "quote");
+    var block = el("blockquote");
+    block.setAttribute("lang", "en");
+    block.appendChild(el("p", quote.text));
+    figure.appendChild(block);
+    figure.appendChild(el("figcaption", quote.cite));
+    return figure;
+  }
+
+  function showLeg(leg, place) {
+    $("leg-kicker").textContent = place ? place + " \u00b7 " + leg.kicker : leg.kicker;
+    $("leg-title").textContent = leg.title;
+    $("leg-facts").textContent = leg.facts;
+    $("leg-summary").textContent = leg.summary;
+    $("leg-note").textContent = leg.note;
+    $("leg-note").hidden = !leg.note;
+    $("leg-said").textContent = data.text.said_about_leg;
+    var quotes = $("leg-quotes");
+    clear(quotes);
+    if (leg.quotes.length === 0) { quotes.appendChild(el("p", data.text.no_quote, "small")); }
+    leg.quotes.forEach(function (quote) { quotes.appendChild(quoteFigure(quote)); });
+    $("leg-sources-label").textContent = data.text.sources;
+    var sources = $("leg-sources");
+    clear(sources);
+    leg.sources.forEach(function (source) {
+      var item = el("li");
+      var link = el("a", source.label);
+      link.href = "#source-" + source.id;
+      item.appendChild(link);
+      sources.appendChild(item);
+    });
+    $("leg").style.setProperty("--leg-color", leg.color);
+  }
+
+  function showPanel(leg, place) {
+    if (leg) { showLeg(leg, place); }
+    $("leg").hidden = !leg;
+    $("whole-route").hidden = !!leg;
+    $("prev").disabled = !leg;
+    $("next").disabled = !!leg && leg.index === data.legs.length - 1;
+    $("whole").setAttribute("aria-pressed", leg ? "false" : "true");
+    $("story-status").textContent = leg ? leg.title : data.text.whole_route;
+  }
+
+  // ------------------------------------------------------------------------------ the map
+
+  function routePaths() {
+    return map ? map.getContainer().querySelectorAll("path.route-segment") : [];
+  }
+
+  function highlight(id) {
+    if (!map) { return; }
+    map.getContainer().classList.toggle("has-selection", !!id);
+    Array.prototype.forEach.call(routePaths(), function (path) {
+      var on = !!id && path.classList.contains("seg-" + id);
+      path.classList.toggle("is-selected", on);
+      if (on) { path.parentNode.appendChild(path); }
+    });
+  }
+
+  function fit(animate) {
+    if (!map) { return; }
+    var size = map.getSize();
+    if (size.x === 0 || size.y === 0) { return; }
+    var bounds = current ? byId[current].bounds : data.route_bounds;
+    var pad = Math.min(data.fit.padding, Math.round(size.x / 10));
+    var options = { padding: [pad, pad], maxZoom: data.fit.max_zoom };
+    if (animate && !reduceMotion) {
+      map.flyToBounds(bounds, Object.assign({ duration: 0.6 }, options));
+    } else {
+      map.fitBounds(bounds, Object.assign({ animate: false }, options));
+    }
+    touched = false;
+  }
+
+  function classLeg(node) {
+    var names = node && node.getAttribute ? node.getAttribute("class") || "" : "";
+    var match = /(?:^|\s)seg-([a-z0-9-]+)/.exec(names);
+    return match && byId[match[1]] ? match[1] : null;
+  }
+
+  // The waypoint, or else the leg, nearest a tap, within data.tap_px: a 5 px line is hard to hit.
+  function nearest(point) {
+    var best = null;
+    var bestDistance = data.tap_px;
+    data.places.forEach(function (place) {
+      var d = map.latLngToContainerPoint([place.lat, place.lon]).distanceTo(point);
+      if (d < bestDistance) { best = { leg: place.leg, place: place.name }; bestDistance = d; }
+    });
+    if (best) { return best; }
+    bestDistance = data.tap_px;
+    data.legs.forEach(function (leg) {
+      var points = leg.line.map(function (latlng) { return map.latLngToContainerPoint(latlng); });
+      for (var i = 1; i < points.length; i += 1) {
+        var d = L.LineUtil.pointToSegmentDistance(point, points[i - 1], points[i]);
+        if (d < bestDistance) { best = { leg: leg.id, place: "" }; bestDistance = d; }
+      }
+    });
+    return best;
+  }
+
+  function onMapClick(event) {
+    var id = classLeg(event.originalEvent && event.originalEvent.target);
+    var hit = id ? { leg: id, place: "" } : nearest(event.containerPoint);
+    if (hit) { select(hit.leg, { animate: true, place: hit.place }); }
+  }
+
+  function watchMap() {
+    if (!map) { return; }
+    map.on("click", onMapClick);
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { touched = true; }, { passive: true });
+    });
+    // A leg drawn after a selection (the map may draw legs one by one) takes the selection's look.
+    map.on("layeradd", function () { if (current) { highlight(current); } });
+    var refit = function () {
+      map.invalidateSize();
+      if (!touched) { fit(false); }
+    };
+    if (window.ResizeObserver) {
+      new ResizeObserver(refit).observe(map.getContainer());
+    } else {
+      window.addEventListener("resize", refit);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ selection
+
+  function setAddress(id) {
+    var hash = id ? "#segment-" + id : "";
+    var search = location.search.replace(/([?&])segment=[^&]*&?/, "$1").replace(/[?&]$/, "");
+    try {
+      history.replaceState(null, "", location.pathname + search + hash);
+    } catch (error) {
+      // Some browsers refuse to rewrite a file:// address; the page works the same.
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-language]"), function (link) {
+      link.href = link.getAttribute("href").split("#")[0] + hash;
+    });
+  }
+
+  function select(id, options) {
+    options = options || {};
+    var leg = id && byId[id] ? byId[id] : null;
+    current = leg ? leg.id : null;
+    showPanel(leg, options.place);
+    highlight(current);
+    fit(!!options.animate);
+    if (!options.initial) { setAddress(current); }
+    if (options.reveal) {
+      $("map-section").scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
+      var title = document.querySelector("#story .panel:not([hidden]) .panel-title");
+      if (title) { title.focus({ preventScroll: true }); }
+    }
+  }
+
+  function step(by) {
+    var index = current ? byId[current].index + by : by > 0 ? 0 : -1;
+    select(index >= 0 && index < data.legs.length ? data.legs[index].id : null, { animate: true });
+  }
+
+  function fromAddress() {
+    var hash = /^#segment-([a-z0-9-]+)$/.exec(location.hash);
+    if (hash) { return hash[1]; }
+    var query = /[?&]segment=([a-z0-9-]+)(?:&|$)/.exec(location.search);
+    return query ? query[1] : null;
+  }
+
+  $("prev").addEventListener("click", function () { step(-1); });
+  $("next").addEventListener("click", function () { step(1); });
+  $("whole").addEventListener("click", function () { select(null, { animate: true }); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-leg]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+    event.preventDefault();
+    select(link.getAttribute("data-leg"), { animate: true, reveal: true });
+  });
+  window.addEventListener("hashchange", function () {
+    var id = fromAddress();
+    if (id && byId[id] && id !== current) { select(id, { animate: true, reveal: true }); }
+  });
+
+  watchMap();
+  var start = fromAddress();
+  select(start, { initial: !start || !byId[start] });
+  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+    navigator.serviceWorker.register(data.root + "sw.js").catch(function () { return null; });
+  }
+  document.documentElement.classList.add("js");
+})();
