@@ -66,8 +66,10 @@ _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html", "j2"]),
 )
-#: A tap this close to a waypoint (CSS pixels) opens its leg; the page's script reads it.
-TAP_PX = 18
+#: A tap this close (CSS pixels) to a waypoint opens the leg that starts there; this close to a
+#: leg, that leg (a 5 px line is hard to hit with a finger). The page's script reads both.
+PLACE_PX = 12
+TAP_PX = 20
 #: Map view limits the page's script uses when it fits a leg.
 FIT = {"max_zoom": 7, "padding": 28}
 #: Quotes listed in "In their words" before "show all".
@@ -223,6 +225,7 @@ def page_data(dataset: Dataset, tr: Strings, map_name: str, root: str) -> dict:
         "map": map_name,
         #: From the page to the site's root, where the service worker is.
         "root": root,
+        "place_px": PLACE_PX,
         "tap_px": TAP_PX,
         "fit": FIT,
         "route_bounds": _rounded(dataset.bounds()),

@@ -114,16 +114,21 @@
     return match && byId[match[1]] ? match[1] : null;
   }
 
-  // The waypoint, or else the leg, nearest a tap, within data.tap_px: a 5 px line is hard to hit.
-  function nearest(point) {
+  // Legs meet at waypoints: a tap on or this close to one opens the leg that starts there (or ends there).
+  function nearPlace(point) {
     var best = null;
-    var bestDistance = data.tap_px;
+    var bestDistance = data.place_px;
     data.places.forEach(function (place) {
       var d = map.latLngToContainerPoint([place.lat, place.lon]).distanceTo(point);
       if (d < bestDistance) { best = { leg: place.leg, place: place.name }; bestDistance = d; }
     });
-    if (best) { return best; }
-    bestDistance = data.tap_px;
+    return best;
+  }
+
+  // The leg nearest a tap, within data.tap_px: a 5 px line is hard to hit with a finger.
+  function nearLeg(point) {
+    var best = null;
+    var bestDistance = data.tap_px;
     data.legs.forEach(function (leg) {
       var points = leg.line.map(function (latlng) { return map.latLngToContainerPoint(latlng); });
       for (var i = 1; i < points.length; i += 1) {
@@ -135,8 +140,9 @@
   }
 
   function onMapClick(event) {
+    // A leg's own line first (it may be drawn curved), then a waypoint's dot or its surroundings.
     var id = classLeg(event.originalEvent && event.originalEvent.target);
-    var hit = id ? { leg: id, place: "" } : nearest(event.containerPoint);
+    var hit = id ? { leg: id, place: "" } : nearPlace(event.containerPoint) || nearLeg(event.containerPoint);
     if (hit) { select(hit.leg, { animate: true, place: hit.place }); }
   }
 
