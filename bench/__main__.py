@@ -17,7 +17,7 @@ RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 #: Every section, in the order ``./bench/run`` runs them.
-SECTION_NAMES = ("start", "rerun", "payload", "browser", "scaling", "hostile", "sessions", "crowd")
+SECTION_NAMES = ("start", "rerun", "payload", "browser", "scaling", "hostile", "sessions", "crowd", "site")
 
 
 def _sections() -> dict:
