@@ -83,10 +83,10 @@ QUOTES_SHOWN = 5
 class MapParts:
     """The parts of the rendered folium figure, ready to place in the page."""
 
-    #: Stylesheet links, styles and inline scripts from the figure's head.
+    #: Stylesheet links and styles from the figure's head.
     head: str
-    #: ``<script src>`` tags from the head (Leaflet): placed just before ``script``,
-    #: so the page's text paints before Leaflet has loaded.
+    #: The head's scripts (Leaflet, and any inline script an element puts there), in their
+    #: order: placed just before ``script``, so the page's text paints before Leaflet loads.
     scripts: str
     #: The map's ``<div>`` (and any other markup the elements add).
     body: str
@@ -100,7 +100,7 @@ class MapParts:
 
 _HEAD = re.compile(r"<head[^>]*>(.*?)</head>", re.S)
 _BODY = re.compile(r"<body[^>]*>(.*?)</body>(.*)</html>", re.S)
-_SCRIPT_SRC = re.compile(r"<script\s+src=\"[^\"]*\"\s*>\s*</script>\s*")
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S)
 #: The figure's charset (the page sets its own) and its viewport, which forbids zooming the page.
 _META = re.compile(r"<meta\b[^>]*>\s*", re.S)
 
@@ -124,8 +124,8 @@ def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
         raise RuntimeError("the map's figure has no <head> or <body>")
     head_text = head.group(1)
     return MapParts(
-        head=_META.sub("", _SCRIPT_SRC.sub("", head_text)).strip(),
-        scripts="".join(_SCRIPT_SRC.findall(head_text)).strip(),
+        head=_META.sub("", _SCRIPT.sub("", head_text)).strip(),
+        scripts="".join(_SCRIPT.findall(head_text)).strip(),
         body=body.group(1).strip(),
         script=body.group(2).strip(),
         name=m.get_name(),

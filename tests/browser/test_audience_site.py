@@ -21,7 +21,7 @@ from geo.story.legs import leg_titles
 from harness.browser import offline_context, screenshot, watch_console
 from harness.server import ARTIFACTS, PROJECT
 from harness.static_site import StaticSite
-from tests.export.test_site import _plant
+from tests.export.test_site import plant_payloads
 
 pytestmark = pytest.mark.browser
 
@@ -303,7 +303,7 @@ def test_works_from_a_file_with_no_server(browser, site_dir, data):
 
 
 def test_planted_payloads_show_as_literal_text(browser, data_dir, tmp_path):
-    planted = _plant(data_dir)
+    planted = plant_payloads(data_dir)
     out = tmp_path / "site"
     write_site(load_dataset(data_dir), out, translators_for(["en"]))
     context, page = open_page(browser, (out / "index.html").as_uri(), LAPTOP)

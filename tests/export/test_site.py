@@ -230,7 +230,7 @@ def test_first_language_is_at_the_root():
 # ---------------------------------------------------------------------------------- data is text
 
 
-def _plant(data_dir: Path) -> dict[str, str]:
+def plant_payloads(data_dir: Path) -> dict[str, str]:
     """Each payload in a route title, a place name, a quote and a source title; returns marker → payload."""
     planted: dict[str, str] = {}
     payloads = list(PAYLOADS)
@@ -259,7 +259,7 @@ def _plant(data_dir: Path) -> dict[str, str]:
 
 
 def test_planted_payloads_stay_text(data_dir: Path):
-    planted = _plant(data_dir)
+    planted = plant_payloads(data_dir)
     files = build_site(load_dataset(data_dir), translators_for(["en", "ko"]))
     text = "\n".join(c.decode("utf-8") for p, c in files.items() if not p.startswith("assets/leaflet/"))
     en = files["index.html"].decode("utf-8")
@@ -303,6 +303,7 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
     def richer(*args, **kwargs):
         m = real(*args, **kwargs)
         StyleSheet("<style>.probe-style { color: red; }</style>").add_to(m)
+        StyleSheet("<script>window.probeLeaflet = typeof L;</script>").add_to(m)
         MapLabel("probe label", "en").add_to(m)
         m.get_root().html.add_child(Element('<div class="probe-html"></div>'))
         return m
@@ -313,6 +314,9 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
     assert ".probe-style" in head
     assert '<div class="probe-html"></div>' in body
     assert "probe label" in body.split('<script type="application/json"')[0]
+    # A script the figure puts in its head still runs after Leaflet and before the map, as in folium's page.
+    leaflet = body.index('<script src="assets/leaflet/leaflet.js">')
+    assert leaflet < body.index("window.probeLeaflet") < body.index(" = L.map(")
 
 
 def test_map_is_built_without_popups_or_online_tiles(site):
