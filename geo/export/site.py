@@ -307,15 +307,17 @@ def chart(dataset: Dataset, tr: Strings) -> Chart:
     change = cost_change(dataset, tr) or ""
     timeline = getattr(charts, "timeline", None)
     if timeline is not None:
+        # Its text alternative is the list of events under it; say more here once it exists.
         spec = timeline(dataset, tr)
-        heading, caption = tr("site.timeline_header"), ""
+        heading, caption, alt = tr("site.timeline_header"), "", tr("site.timeline_header")
     else:
         spec = charts.cost_timeline(dataset, tr, height=220)
         heading, caption = tr("route_map.cost_header"), tr("site.cost_caption", change=change)
+        alt = tr("site.chart_alt", title=tr("chart.title"), change=change)
     return Chart(
         svg=vl_convert.vegalite_to_svg(spec.to_json()),
         heading=heading,
-        alt=tr("site.chart_alt", title=tr("chart.title"), change=change),
+        alt=alt,
         caption=caption,
         events=[(row["date_shown"], row["title"]) for _, row in events.iterrows()],
         sources=f"{tr('story.sources_prefix')} {'; '.join(labels)}",
