@@ -98,8 +98,13 @@
     var size = map.getSize();
     if (size.x === 0 || size.y === 0) { return; }
     var bounds = current ? byId[current].bounds : data.route_bounds;
+    // Clear of the map's controls: zoom and layers along the top, scale and legend along the bottom.
     var pad = Math.min(data.fit.padding, Math.round(size.x / 10));
-    var options = { padding: [pad, pad], maxZoom: data.fit.max_zoom };
+    var options = {
+      paddingTopLeft: [pad, data.fit.top],
+      paddingBottomRight: [pad, data.fit.bottom],
+      maxZoom: data.fit.max_zoom
+    };
     if (animate && !reduceMotion) {
       map.flyToBounds(bounds, Object.assign({ duration: 0.6 }, options));
     } else {
