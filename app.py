@@ -26,7 +26,10 @@ def main() -> None:
     page = st.navigation(app_pages.listed(), position="top")
     if page.url_path == app_pages.route_alias.url_path:
         st.switch_page(app_pages.route, query_params=st.query_params.to_dict())
-    st.html(f"<style>{(paths.STATIC_DIR / 'app.css').read_text(encoding='utf-8')}</style>")
+    css = (paths.STATIC_DIR / "app.css").read_text(encoding="utf-8")
+    # Korean breaks between words, never inside one (김/성은); a word longer than the line still wraps.
+    korean = ".stApp { word-break: keep-all; overflow-wrap: anywhere; }" if tr.lang == "ko" else ""
+    st.html(f"<style>{css}{korean}</style>")
     state.keep_language()
     # The editor opens even when no data has ever passed: it is how maintainers fix that.
     if cache.snapshot().dataset is None and page.url_path != app_pages.editor.url_path:

@@ -38,6 +38,7 @@ from pathlib import Path
 
 from bench.report import Section
 from bench.streamlit_client import Viewer, require_loopback, visit
+from harness.server import free_port_range
 
 KS = [1, 10, 50, 200]
 KS_QUICK = [1, 10, 50]
@@ -286,26 +287,6 @@ def _site_paths(site: Path) -> list[str]:
     return sorted("/audience/" + p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
 
 
-def _free_base(n: int) -> int:
-    import socket
-
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        try:
-            socks = []
-            for port in range(base, base + n):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free ports")
 
 
 def _s(seconds: float) -> str:
@@ -352,8 +333,8 @@ def crowd(quick: bool = False) -> Section:
         one = Stack(
             Settings(
                 replicas=1,
-                base_port=_free_base(1),
-                listen_port=_free_base(1),
+                base_port=free_port_range(1),
+                listen_port=free_port_range(1),
                 audience_dir=site,
                 run_dir=tmp / "run-1",
             )
@@ -361,8 +342,8 @@ def crowd(quick: bool = False) -> Section:
         many = Stack(
             Settings(
                 replicas=replicas_n,
-                base_port=_free_base(replicas_n),
-                listen_port=_free_base(1),
+                base_port=free_port_range(replicas_n),
+                listen_port=free_port_range(1),
                 audience_dir=site,
                 run_dir=tmp / "run-n",
             )

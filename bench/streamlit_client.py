@@ -40,6 +40,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 MAX_CONNECTIONS_PER_HOST = 6
@@ -107,24 +108,14 @@ class Viewer:
             reused = bool(self._idle)
             reader, writer = self._idle.pop() if reused else await self._connect()
             try:
-                response, keep = await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+                response, keep = await self._exchange_or_close(reader, writer, path)
             except (asyncio.IncompleteReadError, ConnectionError) as exc:
-                writer.close()
                 # An idle keep-alive connection the server closed meanwhile (uvicorn closes them
                 # after 5 s): like a browser, send the GET again on a new connection, once.
                 if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
                     raise
                 reader, writer = await self._connect()
-                try:
-                    response, keep = await asyncio.wait_for(
-                        self._exchange(reader, writer, path), self.timeout_s
-                    )
-                except BaseException:
-                    writer.close()
-                    raise
-            except BaseException:
-                writer.close()
-                raise
+                response, keep = await self._exchange_or_close(reader, writer, path)
             if keep:
                 self._idle.append((reader, writer))
             else:
@@ -134,9 +125,38 @@ class Viewer:
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout_s)
 
+    async def _exchange_or_close(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
+    ) -> tuple[Response, bool]:
+        """``_exchange`` within the timeout; a connection it fails on is closed, never reused."""
+        try:
+            return await asyncio.wait_for(self._exchange(reader, writer, path), self.timeout_s)
+        except BaseException:
+            writer.close()
+            raise
+
     async def _exchange(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str
     ) -> tuple[Response, bool]:
+        """One GET on an open connection; the response, and whether the connection can be used again."""
+        writer.write(self._request(path))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status, headers = self._parse_head(head)
+        body, body_wire, until_close = await _read_body(reader, headers)
+        keep = headers.get("connection", "").lower() != "close" and not until_close
+        wire = len(head) + body_wire
+        self.bytes_received += wire
+        self.requests += 1
+        if "x-upstream" in headers:
+            self.upstreams.append(headers["x-upstream"])
+        body = _decompress(body, headers.get("content-encoding", ""))
+        if status >= 400:
+            raise HttpError(f"GET {path}: HTTP {status}")
+        return Response(status, headers, body, wire), keep
+
+    def _request(self, path: str) -> bytes:
+        """The request a browser would send, with the cookies this viewer was given."""
         lines = [
             f"GET {path} HTTP/1.1",
             f"Host: {self.host}:{self.port}",
@@ -148,10 +168,10 @@ class Viewer:
         ]
         if self.cookies:
             lines.append(f"Cookie: {self.cookie_header()}")
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
-        await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
-        wire = len(head)
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _parse_head(self, head: bytes) -> tuple[int, dict[str, str]]:
+        """Status and headers (names lower-case); cookies are remembered here, as a browser stores them."""
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1])
         headers: dict[str, str] = {}
@@ -163,38 +183,7 @@ class Viewer:
             if name == "set-cookie":
                 self._remember_cookie(value)
             headers[name] = value
-        keep = headers.get("connection", "").lower() != "close"
-        if headers.get("transfer-encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size_line = await reader.readuntil(b"\r\n")
-                wire += len(size_line)
-                size = int(size_line.split(b";")[0], 16)
-                chunk = await reader.readexactly(size + 2)
-                wire += len(chunk)
-                if size == 0:
-                    break
-                chunks.append(chunk[:-2])
-            body = b"".join(chunks)
-        elif "content-length" in headers:
-            body = await reader.readexactly(int(headers["content-length"]))
-            wire += len(body)
-        else:
-            body = await reader.read()
-            wire += len(body)
-            keep = False
-        self.bytes_received += wire
-        self.requests += 1
-        if "x-upstream" in headers:
-            self.upstreams.append(headers["x-upstream"])
-        encoding = headers.get("content-encoding", "")
-        if encoding == "gzip":
-            body = gzip.decompress(body)
-        elif encoding == "deflate":
-            body = zlib.decompress(body)
-        if status >= 400:
-            raise HttpError(f"GET {path}: HTTP {status}")
-        return Response(status, headers, body, wire), keep
+        return status, headers
 
     async def get_all(self, paths: list[str]) -> list[Response]:
         return list(await asyncio.gather(*(self.get(p) for p in paths)))
@@ -203,6 +192,47 @@ class Viewer:
         for _, writer in self._idle:
             writer.close()
         self._idle.clear()
+
+
+async def _read_body(reader: asyncio.StreamReader, headers: dict[str, str]) -> tuple[bytes, int, bool]:
+    """The body as sent, the bytes it took on the wire, and whether it ran until the server closed.
+
+    A body with neither chunks nor a length ends when the connection does, so that
+    connection cannot be kept.
+    """
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        body, wire = await _read_chunked(reader)
+        return body, wire, False
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+        return body, len(body), False
+    body = await reader.read()
+    return body, len(body), True
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> tuple[bytes, int]:
+    """A chunked body and its size on the wire (the size lines and CRLFs count: they are bytes received)."""
+    chunks = []
+    wire = 0
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        wire += len(size_line)
+        size = int(size_line.split(b";")[0], 16)
+        chunk = await reader.readexactly(size + 2)
+        wire += len(chunk)
+        if size == 0:
+            break
+        chunks.append(chunk[:-2])
+    return b"".join(chunks), wire
+
+
+def _decompress(body: bytes, encoding: str) -> bytes:
+    """The body as the page reads it (the wire count keeps the compressed size)."""
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    return body
 
 
 @dataclass
@@ -274,24 +304,11 @@ class Session:
 
     async def run(self, page_name: str = "", query_string: str = "") -> SessionRun:
         """Send ``rerun_script`` and read until ``script_finished`` ends a full run."""
-        from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         assert self.ws is not None, "open() first"
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = query_string
-        state.page_name = page_name
-        state.context_info.timezone = "UTC"
-        state.context_info.timezone_offset = 0
-        state.context_info.locale = "en-US"
-        state.context_info.url = f"{self.viewer.base_url}/{page_name}" + (
-            f"?{query_string}" if query_string else ""
-        )
-        state.context_info.is_embedded = False
-        state.context_info.color_scheme = "light"
         start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        await self.ws.send(self._rerun_script(page_name, query_string).SerializeToString())
         result = self.result
         while True:
             data = await self.ws.recv()
@@ -302,30 +319,61 @@ class Session:
             self.viewer.bytes_received += len(data)
             fm = ForwardMsg()
             fm.ParseFromString(data)
-            kind = fm.WhichOneof("type")
-            if kind == "new_session":
-                result.session_id = fm.new_session.initialize.session_id or result.session_id
-            elif kind == "page_config_changed" and fm.page_config_changed.title:
-                result.page_title = fm.page_config_changed.title
-            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                element = fm.delta.new_element
-                result.texts += [plain(t) for t in _element_texts(element)]
-                etype = element.WhichOneof("type")
-                if etype == "component_instance":
-                    result.components.append(element.component_instance.component_name)
-                    result.app_static.update(_APP_STATIC_REF.findall(element.component_instance.json_args))
-                elif etype == "exception":
-                    result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-            elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
-                result.exceptions.append(fm.session_event.script_compilation_exception.message)
-            elif kind == "script_finished":
-                if fm.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    continue
-                if fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
-                    continue
+            if self._record(fm):
                 result.finished_s = time.perf_counter() - start
                 result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
                 return result
+
+    def _rerun_script(self, page_name: str, query_string: str) -> Any:
+        """The ``BackMsg`` the frontend sends to ask for a run of a page, with a browser's context."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = query_string
+        state.page_name = page_name
+        state.context_info.timezone = "UTC"
+        state.context_info.timezone_offset = 0
+        state.context_info.locale = "en-US"
+        state.context_info.url = self.viewer.base_url + _page_path(page_name, query_string)
+        state.context_info.is_embedded = False
+        state.context_info.color_scheme = "light"
+        return msg
+
+    def _record(self, fm: Any) -> bool:
+        """Keep what the viewer would see from one ``ForwardMsg``; True once it ends a full run.
+
+        ``FINISHED_EARLY_FOR_RERUN`` (another run follows) and a fragment's own run do not end it.
+        """
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        result = self.result
+        kind = fm.WhichOneof("type")
+        if kind == "new_session":
+            result.session_id = fm.new_session.initialize.session_id or result.session_id
+        elif kind == "page_config_changed" and fm.page_config_changed.title:
+            result.page_title = fm.page_config_changed.title
+        elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+            self._record_element(fm.delta.new_element)
+        elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
+            result.exceptions.append(fm.session_event.script_compilation_exception.message)
+        elif kind == "script_finished":
+            return fm.script_finished not in (
+                ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+                ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+            )
+        return False
+
+    def _record_element(self, element: Any) -> None:
+        """An element's text; for the map, its component and the vendored files its HTML loads."""
+        result = self.result
+        result.texts += [plain(t) for t in _element_texts(element)]
+        etype = element.WhichOneof("type")
+        if etype == "component_instance":
+            result.components.append(element.component_instance.component_name)
+            result.app_static.update(_APP_STATIC_REF.findall(element.component_instance.json_args))
+        elif etype == "exception":
+            result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -348,14 +396,15 @@ async def visit(
 ) -> Visit:
     """Open the app as a fresh browser would; returns once the first full run has finished.
 
+    With ``bundle``, the map's iframe and its files are fetched after that run and
+    before returning; ``time_to_run_s`` stops at the run and does not include them.
     The websocket stays open (``visit.handle``) so a crowd keeps its sessions alive, as
     phones would; close it with ``await visit.handle.close()``.
     """
     start = time.perf_counter()
     viewer = Viewer(base_url, timeout_s=timeout_s)
     files: list[str] = []
-    page = "/" + page_name
-    index = await viewer.get(page + (f"?{query_string}" if query_string else ""))
+    index = await viewer.get(_page_path(page_name, query_string))
     if bundle:
         files = sorted({urljoin("/", ref[2:]) for ref in _REF.findall(index.body.decode("utf-8", "replace"))})
         await viewer.get_all(files)
@@ -367,6 +416,11 @@ async def visit(
     if bundle:
         await _fetch_iframes(viewer, run)
     return Visit(run, viewer, handle, elapsed, len(files))
+
+
+def _page_path(page_name: str, query_string: str) -> str:
+    """A page's path and query, as in the browser's address bar (``/presenter?lang=ko``)."""
+    return f"/{page_name}" + (f"?{query_string}" if query_string else "")
 
 
 async def _fetch_iframes(viewer: Viewer, run: SessionRun) -> None:

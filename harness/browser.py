@@ -92,3 +92,28 @@ def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
     if whole_page and size:
         page.set_viewport_size(size)
     return path
+
+
+def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
+    """Wait until Streamlit has finished its run: no element is faded as stale, no "running" status.
+
+    Streamlit fades the previous run's elements while a rerun is in flight; measuring (colour
+    contrast, sizes) during that moment measures a page no viewer looks at for long.
+    """
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+             && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=timeout_ms,
+    )
+
+
+def click_leg(page, segment_id: str) -> None:
+    """Click a drawn leg of the route map on its stroke (a curve's bounding-box centre is off the line)."""
+    frame_box = page.locator(MAP_FRAME).first.bounding_box()
+    frame = page.frame_locator(MAP_FRAME).first
+    point = frame.locator(f"path.route-segment.seg-{segment_id}").evaluate(
+        """(path) => { const p = path.getPointAtLength(path.getTotalLength() / 2);
+                       const m = path.getScreenCTM(); return {x: m.a * p.x + m.c * p.y + m.e,
+                                                         y: m.b * p.x + m.d * p.y + m.f}; }"""
+    )
+    page.mouse.click(frame_box["x"] + point["x"], frame_box["y"] + point["y"])

@@ -7,16 +7,14 @@ the save callback checks the token again (a forged rerun cannot skip it).
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from geo import paths
 from geo.data.validation import validate_texts
 from geo.edit import history
 from geo.edit.staging import Staged
-from geo.edit.status import file_statuses, mime_type
 from geo.text import md, md_label
-from pages.ui import cache, feedback, maintainers
+from pages.ui import cache, maintainers
+from pages.ui.editor_files import files_section
 from pages.ui.editor_forms import STAGED, change_section, clear_staged, flash, review_section, show_flash
 from pages.ui.editor_history import history_section
 
@@ -74,39 +72,6 @@ def on_save(tr) -> None:
         text += " " + tr("editor.push_failed", reason=saved.push_error)
     flash("success" if not saved.push_error else "warning", text)
     clear_staged()
-
-
-def files_section(tr) -> None:
-    snap, folder = cache.snapshot(), cache.data_dir()
-    st.header(md(tr("editor.files_header")))
-    columns = ("col_file", "col_state", "col_errors", "col_warnings", "col_size", "col_modified")
-    rows = [
-        dict(
-            zip(
-                (tr(f"editor.{c}") for c in columns),
-                (f.name, tr(f"editor.state_{f.state}"), f.errors, f.warnings, f.size_kib, f.modified),
-                strict=True,
-            )
-        )
-        for f in file_statuses(folder, snap.findings)
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if snap.findings:
-        st.caption(md(tr("editor.same_findings")))
-        feedback.show_findings(snap.findings, folder, tr)
-    else:
-        st.success(md(tr("editor.all_pass")))
-    if snap.stale:
-        st.warning(md(tr("editor.viewers_stale")))
-    with st.expander(md_label(tr("editor.download"))):
-        for i, name in enumerate(n for n in paths.DATA_FILES if (folder / n).is_file()):
-            st.columns(3)[i % 3].download_button(
-                name,
-                data=(folder / name).read_bytes(),
-                file_name=name,
-                mime=mime_type(name),
-                key=f"download_{name}",
-            )
 
 
 def render() -> None:

@@ -1,9 +1,9 @@
 """Presenter: a step-by-step tour of the journey for a projector, driven by a clicker.
 
 The chapter is in the URL (``?chapter=3``). Clickers send → / ← or PageDown /
-PageUp, and Space moves on too. The map is drawn once; each chapter only moves
-its view and swaps the highlight (streamlit-folium's dynamic ``center``,
-``zoom`` and feature group), so changing chapter never reloads or blanks it.
+PageUp, and Space moves on too. The map is drawn once; each chapter only swaps
+streamlit-folium's dynamic feature group, whose script flies the map to the
+chapter's leg and draws it, so changing chapter never reloads or blanks it.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ import streamlit as st
 
 from geo import paths
 from geo.map.build import build_map, selection_layer
-from geo.map.geometry import fit_view
 from geo.map.theme import PROJECTOR
 from geo.story.tour import chapter_number, chapters
 from geo.text import esc, md, md_label
 from pages.ui import cache, nav, state
 from pages.ui.folium_widget import show_map
 
-#: The map's assumed size on a 1920×1080 projector, used to pick each chapter's zoom.
-MAP_WIDTH, MAP_HEIGHT = 1800, 600
+MAP_HEIGHT = 600
 INTERVALS = [10, 15, 20, 30, 45, 60]
 CHAPTER_PARAM = "chapter"
 
@@ -111,18 +109,15 @@ def render() -> None:
         f'<div class="presenter-progress" role="status" aria-live="polite" aria-label="{esc(label)}">'
         f"{number} / {total}</div>"
     )
-    center, zoom = fit_view(chapter.bounds, MAP_WIDTH, MAP_HEIGHT)
     show_map(
         "presenter",
         view.key,
-        lambda: build_map(data, tr, theme=PROJECTOR, popups=False, fit_route=False),
+        lambda: build_map(data, tr, theme=PROJECTOR, popups=False, fit_route=False, inset=False),
         key="presenter_map",
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=[],
-        center=center,
-        zoom=zoom,
-        feature_group_to_add=selection_layer(data, chapter.segment_id, PROJECTOR),
+        feature_group_to_add=selection_layer(chapter.segment_id, draw=True),
     )
     text_col, quote_col = st.columns(2, gap="large")
     with text_col, st.container(key="presenter_text"):

@@ -19,7 +19,10 @@ Country = Literal["North Korea", "China", "Vietnam", "Laos", "Thailand", "South 
 Mode = Literal["on foot", "car", "boat", "flight", "overland", "unknown"]
 #: ``symbolic`` and ``flight`` legs are drawn dashed and skip the country check.
 SegmentKind = Literal["route", "symbolic", "flight"]
-PlaceRole = Literal["start", "waypoint", "border zone", "processing", "destination"]
+PlaceRole = Literal["start", "waypoint", "border zone", "processing", "destination", "river"]
+#: Whether the map names a place without hovering: "always" for the places the story turns on
+#: (kept even when labels crowd), "if room" for the rest, "never" to leave it to the tooltip.
+PlaceLabel = Literal["always", "if room", "never"]
 Precision = Literal["year", "month", "day"]
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -66,6 +69,7 @@ class PlaceProperties(_Strict):
     role: PlaceRole
     illustrative: bool
     sources: list[Slug] = Field(min_length=1)
+    label: PlaceLabel = "if room"
 
 
 class CountryProperties(BaseModel):

@@ -267,22 +267,27 @@ def _ensure_baseline(repo: _Repo, author: Author) -> None:
         return
     names = [n for n in (".gitignore", *ALLOWED_FILES) if (repo.data_dir / n).is_file()]
     try:
-        _git(repo, "add", "--", *names)
-        _git(
-            repo,
-            "commit",
-            "--quiet",
-            "--cleanup=whitespace",
-            "-F",
-            "-",
-            "--only",
-            "--",
-            *names,
-            input=(BASELINE_SUBJECT + "\n\nFiles: " + ", ".join(names) + "\n").encode("utf-8"),
-            env=author.env(),
-        )
+        _commit_only(repo, names, BASELINE_SUBJECT + "\n\nFiles: " + ", ".join(names) + "\n", author)
     except GitError as exc:
         raise SaveRefused(f"could not start the history of the data: {_reason(exc)}") from None
+
+
+def _commit_only(repo: _Repo, names: list[str], message: str, author: Author) -> None:
+    """Stage ``names`` and commit exactly them (``--only``), whatever else is staged or dirty."""
+    _git(repo, "add", "--", *names)
+    _git(
+        repo,
+        "commit",
+        "--quiet",
+        "--cleanup=whitespace",
+        "-F",
+        "-",
+        "--only",
+        "--",
+        *names,
+        input=message.encode("utf-8"),
+        env=author.env(),
+    )
 
 
 def _branch(repo: _Repo) -> str:
@@ -618,20 +623,7 @@ def _commit_file(
     except OSError as exc:
         raise SaveRefused(f"{name} was not saved: {_reason(exc)}. Nothing was written.") from None
     try:
-        _git(repo, "add", "--", name)
-        _git(
-            repo,
-            "commit",
-            "--quiet",
-            "--cleanup=whitespace",
-            "-F",
-            "-",
-            "--only",
-            "--",
-            name,
-            input=message.encode("utf-8"),
-            env=author.env(),
-        )
+        _commit_only(repo, [name], message, author)
         return _git(repo, "rev-parse", "--verify", "HEAD").strip()
     except (GitError, OSError) as exc:
         reason = _reason(exc)

@@ -63,7 +63,7 @@ MAX_VERTICES_OUT = 40
 MAX_XML_DEPTH = 64
 #: Where each kind of import goes.
 TARGETS: dict[ImportAs, str] = {"route": paths.ROUTE, "places": paths.PLACES}
-#: Column spellings a CSV may use for longitude and latitude (compared lower-case, without spaces).
+#: Column spellings a CSV may use for longitude and latitude (compared as ``_column_name`` writes them).
 LON_NAMES = ("lon", "lng", "long", "longitude", "x", "lon_dd", "longitude_dd")
 LAT_NAMES = ("lat", "latitude", "y", "lat_dd", "latitude_dd")
 #: Field names that hold a time (their values are counted as timestamps removed).
@@ -132,7 +132,7 @@ class PrivacyReport:
 
 @dataclass(frozen=True)
 class ImportResult:
-    #: A GeoJSON FeatureCollection, one feature per line (``geo.upload.dump_collection``).
+    #: A GeoJSON FeatureCollection, one feature per line (``geo.edit.staging.dump_collection``).
     data: bytes
     report: PrivacyReport
     #: The data file these features belong in (``route.geojson`` or ``places.geojson``).
@@ -141,6 +141,11 @@ class ImportResult:
     @property
     def features(self) -> list[dict]:
         return json.loads(self.data)["features"]
+
+
+def _too_many_points(advice: str = "") -> ImportRefused:
+    """The refusal for a file over ``MAX_VERTICES_IN`` points, worded alike wherever it is found."""
+    return ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points{advice}")
 
 
 def _count(n: int, noun: str) -> str:
@@ -214,9 +219,14 @@ def detect_format(raw: bytes, filename: str) -> Format:
     )
 
 
+def _column_name(cell: str) -> str:
+    """A header cell as compared with ``LON_NAMES`` and ``LAT_NAMES``: lower-case, no spaces or quotes."""
+    return re.sub(r"[\s\"']", "", cell).lower()
+
+
 def _looks_like_csv(head: bytes) -> bool:
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    cells = {re.sub(r"[\s\"']", "", c) for c in re.split(r"[,;\t|]", first)}
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    cells = {_column_name(c) for c in re.split(r"[,;\t|]", first)}
     return bool(cells & set(LON_NAMES)) and bool(cells & set(LAT_NAMES))
 
 
@@ -240,9 +250,15 @@ class _Stop(Exception):
     pass
 
 
-def _xml_root(raw: bytes) -> str:
+def _expat_parser() -> Any:
+    """The parser both XML passes use: names as ``namespace local``, parameter entities never parsed."""
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def _xml_root(raw: bytes) -> str:
+    parser = _expat_parser()
     found: list[str] = []
 
     def start(name: str, attrs: dict) -> None:
@@ -259,68 +275,89 @@ def _xml_root(raw: bytes) -> str:
     return found[0] if found else "?"
 
 
+class _XmlScanner:
+    """The expat handlers ``scan_xml`` installs, and what they have counted so far.
+
+    A class rather than closures over shared counters, so that each handler can be
+    read on its own. The handlers raise ``ImportRefused`` themselves, so the parse
+    stops at the first problem instead of reading the rest of a hostile file.
+    """
+
+    def __init__(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.scan = _XmlScan()
+        self.depth = 0
+        #: The text of the ``<coordinates>`` element being read (KML), or None outside one.
+        self.coordinates: list[str] | None = None
+
+    def attach(self, parser: Any) -> None:
+        parser.StartDoctypeDeclHandler = self.refuse_doctype
+        parser.EntityDeclHandler = self.refuse_doctype
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+
+    def refuse_doctype(self, *_: object) -> None:
+        """A DOCTYPE is where entities are declared (billion laughs, external files): none gets through."""
+        raise ImportRefused(
+            f"the {self.fmt} file has a DOCTYPE declaration, which GPX and KML never need and which can "
+            "hide entity tricks; export it again from the app or device"
+        )
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise ImportRefused(f"the {self.fmt} file nests elements more than {MAX_XML_DEPTH} deep")
+        local = _local(name)
+        if not self.scan.root:
+            self.scan.root = local
+        self._count(local)
+
+    def _count(self, local: str) -> None:
+        """Note what the element is, if it matters.
+
+        Points count towards ``MAX_VERTICES_IN``; timestamps and elevations go in the
+        report as removed; network links are reported as not followed.
+        """
+        if local in ("trkpt", "rtept", "wpt", "coord"):
+            self.scan.points += 1
+            self._refuse_too_many()
+        elif local == "coordinates":
+            self.coordinates = []
+        elif local in ("time", "when", "begin", "end"):
+            self.scan.timestamps += 1
+        elif local == "ele":
+            self.scan.elevations += 1
+        elif local == "NetworkLink":
+            self.scan.network_links += 1
+
+    def end(self, name: str) -> None:
+        """At the end of a KML ``<coordinates>``, count its points: one per whitespace-separated tuple."""
+        self.depth -= 1
+        if self.coordinates is not None and _local(name) == "coordinates":
+            self.scan.points += len("".join(self.coordinates).split())
+            self.coordinates = None
+            self._refuse_too_many()
+
+    def text(self, data: str) -> None:
+        # expat may hand over one element's text in several pieces: keep them all until its end.
+        if self.coordinates is not None:
+            self.coordinates.append(data)
+
+    def _refuse_too_many(self) -> None:
+        if self.scan.points > MAX_VERTICES_IN:
+            raise _too_many_points("; export only the part of the track you need")
+
+
 def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
     """Check GPX/KML before GDAL sees it: well-formed, no DOCTYPE or entities, not too deep or too big.
 
     Also counts what the generalization removes (timestamps, elevations) from the
     file itself, whatever GDAL makes of it.
     """
-    scan = _XmlScan()
-    depth = 0
-    in_coordinates: list[str] | None = None
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def too_many() -> None:
-        if scan.points > MAX_VERTICES_IN:
-            raise ImportRefused(
-                f"the file holds more than {MAX_VERTICES_IN:,} points; export only the part of the track "
-                "you need"
-            )
-
-    def doctype(*_: object) -> None:
-        raise ImportRefused(
-            f"the {fmt} file has a DOCTYPE declaration, which GPX and KML never need and which can "
-            "hide entity tricks; export it again from the app or device"
-        )
-
-    def start(name: str, attrs: dict) -> None:
-        nonlocal depth, in_coordinates
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise ImportRefused(f"the {fmt} file nests elements more than {MAX_XML_DEPTH} deep")
-        local = _local(name)
-        if not scan.root:
-            scan.root = local
-        if local in ("trkpt", "rtept", "wpt", "coord"):
-            scan.points += 1
-            too_many()
-        elif local == "coordinates":
-            in_coordinates = []
-        elif local in ("time", "when", "begin", "end"):
-            scan.timestamps += 1
-        elif local == "ele":
-            scan.elevations += 1
-        elif local == "NetworkLink":
-            scan.network_links += 1
-
-    def end(name: str) -> None:
-        nonlocal depth, in_coordinates
-        depth -= 1
-        if in_coordinates is not None and _local(name) == "coordinates":
-            scan.points += len("".join(in_coordinates).split())
-            in_coordinates = None
-            too_many()
-
-    def text(data: str) -> None:
-        if in_coordinates is not None:
-            in_coordinates.append(data)
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    scanner = _XmlScanner(fmt)
+    parser = _expat_parser()
+    scanner.attach(parser)
     try:
         parser.Parse(raw, True)
     except xml.parsers.expat.ExpatError as exc:
@@ -330,7 +367,7 @@ def scan_xml(raw: bytes, fmt: Format) -> _XmlScan:
         ) from None
     except RecursionError:
         raise ImportRefused(f"the {fmt} file nests elements too deep") from None
-    return scan
+    return scanner.scan
 
 
 # --------------------------------------------------------------------------- reading each format
@@ -516,12 +553,13 @@ def _check_crs(obj: Any) -> None:
     )
 
 
-def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
+def _load_geojson(raw: bytes) -> Any:
+    """The parsed JSON, or a refusal that says where it is broken (never a traceback)."""
     if raw.count(b"[") > MAX_VERTICES_IN + 1000:
         # Each position is a JSON array: refuse before building millions of Python lists.
-        raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+        raise _too_many_points()
     try:
-        obj = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"the GeoJSON file is not UTF-8 text (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -532,33 +570,55 @@ def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
         raise ImportRefused("the GeoJSON file nests arrays or objects too deep to be GeoJSON") from None
     except ValueError as exc:
         raise ImportRefused(f"the GeoJSON file is not valid JSON: {str(exc)[:100]}") from None
+
+
+def _note_properties(source: _Source, feature: dict) -> None:
+    """Every property with a value is dropped: name it in the report, and count the times among them."""
+    props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+    for key, value in props.items():
+        if _has_value(str(key), value):
+            source.fields.add(str(key))
+            if TIME_FIELD.search(str(key)):
+                source.timestamps += len(value) if isinstance(value, list) else 1
+
+
+def _geometry_positions(geometry: dict) -> list[list]:
+    """A geometry's positions, a GeometryCollection's members' included, counted before shapely sees them."""
+    positions = list(_positions(geometry.get("coordinates")))
+    members = geometry.get("geometries") if isinstance(geometry.get("geometries"), list) else []
+    for member in members:
+        positions += list(_positions(member.get("coordinates") if isinstance(member, dict) else None))
+    return positions
+
+
+def _geojson_shape(source: _Source, geometry: dict) -> Any:
+    """The geometry as shapely reads it, or None with a note: one broken feature does not stop an import."""
+    try:
+        return shapely.geometry.shape(geometry)
+    except Exception:  # noqa: BLE001 - any malformed geometry is reported, never raised
+        source.notes.append(f"a {geometry.get('type')!r} geometry could not be read and was left out")
+        return None
+
+
+def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
+    """Read in Python, not by GDAL: GDAL's GeoJSON reader fetches a ``crs`` link from the network."""
+    obj = _load_geojson(raw)
     _check_crs(obj)
     source = _Source("GeoJSON")
-    features = _geojson_features(obj)
     total = 0
     points: list[np.ndarray] = []
-    for feat in features:
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
-        for key, value in props.items():
-            if _has_value(str(key), value):
-                source.fields.add(str(key))
-                if TIME_FIELD.search(str(key)):
-                    source.timestamps += len(value) if isinstance(value, list) else 1
-        geometry = feat.get("geometry")
+    for feature in _geojson_features(obj):
+        _note_properties(source, feature)
+        geometry = feature.get("geometry")
         if not isinstance(geometry, dict):
             continue
-        positions = list(_positions(geometry.get("coordinates")))
-        members = geometry.get("geometries") if isinstance(geometry.get("geometries"), list) else []
-        for member in members:
-            positions += list(_positions(member.get("coordinates") if isinstance(member, dict) else None))
+        positions = _geometry_positions(geometry)
         total += len(positions)
         if total > MAX_VERTICES_IN:
-            raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+            raise _too_many_points()
         source.elevations += sum(1 for p in positions if len(p) > 2)
-        try:
-            shape = shapely.geometry.shape(geometry)
-        except Exception:  # noqa: BLE001 - any malformed geometry is reported, never raised
-            source.notes.append(f"a {geometry.get('type')!r} geometry could not be read and was left out")
+        shape = _geojson_shape(source, geometry)
+        if shape is None:
             continue
         if as_ == "route":
             parts = _line_parts(shape)
@@ -574,63 +634,100 @@ def _read_geojson(raw: bytes, as_: ImportAs) -> _Source:
 
 def _column(header: list[str], names: Iterable[str]) -> int | None:
     wanted = list(names)
-    normal = [re.sub(r"[\s\"']", "", h).lower() for h in header]
+    normal = [_column_name(h) for h in header]
     for name in wanted:
         if name in normal:
             return normal.index(name)
     return None
 
 
-def _read_csv(raw: bytes, as_: ImportAs) -> _Source:
+def _csv_text(raw: bytes) -> str:
+    """The file as text; spreadsheets often write a byte-order mark, which is not part of the header."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"the CSV file is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+
+
+def _csv_dialect(text: str) -> Any:
+    """The delimiter and quoting the file uses, guessed from its start; plain commas when that fails."""
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        return csv.excel
+
+
+def _coordinate_columns(header: list[str]) -> tuple[int, int]:
+    """The longitude and latitude columns' indexes, or a refusal that lists the columns there are."""
+    lon_col, lat_col = _column(header, LON_NAMES), _column(header, LAT_NAMES)
+    if lon_col is None or lat_col is None or lon_col == lat_col:
+        raise ImportRefused(
+            "the CSV file needs a longitude and a latitude column (lon/lng/longitude and "
+            f"lat/latitude); its columns are: {', '.join(header[:12]) or 'none'}"
+        )
+    return lon_col, lat_col
+
+
+def _csv_point(cells: list[str], lon_col: int, lat_col: int, line: int) -> tuple[float, float] | None:
+    """A row's (lon, lat); None when both cells are empty (such rows are left out and counted)."""
+    lon = cells[lon_col].strip() if lon_col < len(cells) else ""
+    lat = cells[lat_col].strip() if lat_col < len(cells) else ""
+    if not lon and not lat:
+        return None
+    try:
+        point = (float(lon), float(lat))
+    except ValueError:
+        raise ImportRefused(
+            f"line {line} of the CSV file: {lon!r}, {lat!r} is not a longitude and latitude in "
+            "decimal degrees (use a dot for decimals, e.g. 101.52)"
+        ) from None
+    if not all(np.isfinite(point)):
+        raise ImportRefused(f"line {line} of the CSV file: {lon!r}, {lat!r} is not a number")
+    return point
+
+
+def _note_cells(source: _Source, header: list[str], cells: list[str], coordinates: tuple[int, int]) -> None:
+    """Every other column with a value is dropped: name it in the report, and count times and elevations."""
+    for index, cell in enumerate(cells):
+        if index in coordinates or index >= len(header) or not cell.strip():
+            continue
+        source.fields.add(header[index] or f"column {index + 1}")
+        if TIME_FIELD.search(header[index]):
+            source.timestamps += 1
+        elif ELEVATION_FIELD.match(header[index]):
+            source.elevations += 1
+
+
+def _csv_rows(reader: Any, source: _Source) -> tuple[list[tuple[float, float]], int]:
+    """The point in each row after the header, and how many rows had no coordinates.
+
+    Rows with every cell empty are skipped without a word (spreadsheets leave them at the end).
+    """
+    header = [h.strip() for h in next(reader, [])]
+    lon_col, lat_col = _coordinate_columns(header)
+    coords: list[tuple[float, float]] = []
+    blank = 0
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(coords) >= MAX_VERTICES_IN:
+            raise _too_many_points()
+        point = _csv_point(cells, lon_col, lat_col, reader.line_num)
+        if point is None:
+            blank += 1
+            continue
+        coords.append(point)
+        _note_cells(source, header, cells, (lon_col, lat_col))
+    return coords, blank
+
+
+def _read_csv(raw: bytes, as_: ImportAs) -> _Source:
+    """A CSV with a longitude and a latitude column: one track (``route``) or one place per row."""
+    text = _csv_text(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), _csv_dialect(text))
     source = _Source("CSV")
     try:
-        header = [h.strip() for h in next(reader, [])]
-        lon_col, lat_col = _column(header, LON_NAMES), _column(header, LAT_NAMES)
-        if lon_col is None or lat_col is None or lon_col == lat_col:
-            raise ImportRefused(
-                "the CSV file needs a longitude and a latitude column (lon/lng/longitude and "
-                f"lat/latitude); its columns are: {', '.join(header[:12]) or 'none'}"
-            )
-        coords: list[tuple[float, float]] = []
-        blank = 0
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = reader.line_num
-            if len(coords) >= MAX_VERTICES_IN:
-                raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
-            lon = cells[lon_col].strip() if lon_col < len(cells) else ""
-            lat = cells[lat_col].strip() if lat_col < len(cells) else ""
-            if not lon and not lat:
-                blank += 1
-                continue
-            try:
-                point = (float(lon), float(lat))
-            except ValueError:
-                raise ImportRefused(
-                    f"line {line} of the CSV file: {lon!r}, {lat!r} is not a longitude and latitude in "
-                    "decimal degrees (use a dot for decimals, e.g. 101.52)"
-                ) from None
-            if not all(np.isfinite(point)):
-                raise ImportRefused(f"line {line} of the CSV file: {lon!r}, {lat!r} is not a number")
-            coords.append(point)
-            for index, cell in enumerate(cells):
-                if index in (lon_col, lat_col) or index >= len(header) or not cell.strip():
-                    continue
-                source.fields.add(header[index] or f"column {index + 1}")
-                if TIME_FIELD.search(header[index]):
-                    source.timestamps += 1
-                elif ELEVATION_FIELD.match(header[index]):
-                    source.elevations += 1
+        coords, blank = _csv_rows(reader, source)
     except csv.Error as exc:
         raise ImportRefused(f"the CSV file is not valid CSV at line {reader.line_num}: {exc}") from None
     if blank:
@@ -847,7 +944,7 @@ def import_file(raw: bytes, filename: str, as_: ImportAs, *, existing: bytes | N
     source = _READERS[fmt](raw, as_)
     before = source.coordinates()
     if len(before) > MAX_VERTICES_IN:
-        raise ImportRefused(f"the file holds more than {MAX_VERTICES_IN:,} points")
+        raise _too_many_points()
     found = len(source.lines) if as_ == "route" else len(source.points)
     if not found:
         other = "places" if as_ == "route" else "route"

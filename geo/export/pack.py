@@ -18,10 +18,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
 from geo.files import atomic_write
-from geo.map.assets import VENDORED, AssetLinks, read_vendored
+from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.build import build_map
 from geo.map.theme import PROJECTOR
-from geo.paths import VENDOR_DIR
 from geo.story.charts import cost_timeline
 from geo.story.i18n import Strings, translate_dataset
 from geo.story.tour import chapters
@@ -38,8 +37,8 @@ _TEMPLATES = Environment(
 
 def _css_with_inlined_images(name: str) -> str:
     """Leaflet's CSS points at ``images/*.png``; embed them so ``file://`` needs no sibling files."""
-    css = read_vendored(name)
-    folder = (VENDOR_DIR / VENDORED[name]).parent
+    css = read_asset(name)
+    folder = asset_file(name).parent
 
     def embed(match: re.Match) -> str:
         path = folder / match.group(1)
@@ -51,10 +50,10 @@ def _css_with_inlined_images(name: str) -> str:
 
 def inline_assets(html: str) -> str:
     """Replace every vendored ``<script src>``/``<link href>`` with the file's contents."""
-    for name, rel in VENDORED.items():
+    for name, rel in ASSETS.items():
         url = f"{_SENTINEL}/{rel}"
         if rel.endswith(".js"):
-            code = read_vendored(name).replace("</script", "<\\/script")
+            code = read_asset(name).replace("</script", "<\\/script")
             html = re.sub(
                 rf'<script src="{re.escape(url)}"></script>', lambda _m, c=code: f"<script>{c}</script>", html
             )
@@ -78,7 +77,13 @@ def build_pack(dataset: Dataset, tr: Strings) -> str:
     """The whole screening pack as one HTML string, in the language of ``tr`` (quotes stay as published)."""
     dataset = translate_dataset(dataset, tr)
     m = build_map(
-        dataset, tr, theme=PROJECTOR, assets=AssetLinks(_SENTINEL), online_tiles=False, fit_route=False
+        dataset,
+        tr,
+        theme=PROJECTOR,
+        assets=AssetLinks(_SENTINEL),
+        online_tiles=False,
+        fit_route=False,
+        inset=False,
     )
     page = inline_assets(m.get_root().render())
     chart_svg = vl_convert.vegalite_to_svg(cost_timeline(dataset, tr, height=220).to_json())
@@ -88,7 +93,6 @@ def build_pack(dataset: Dataset, tr: Strings) -> str:
         sources_prefix_json=script_json(tr("map.sources")),
         map_name=m.get_name(),
         chapters_json=script_json([c.as_dict() for c in chapters(dataset, tr)]),
-        route_bounds_json=script_json(dataset.bounds()),
         # vl-convert output is generated from our own spec (data values are escaped by it).
         chart_svg=chart_svg,
     )

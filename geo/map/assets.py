@@ -3,27 +3,32 @@
 folium and its plugins list CDN links in ``default_js``/``default_css``;
 streamlit-folium loads those links one by one inside its iframe and stops at
 the first that fails, so a single leftover CDN link means a blank map offline.
-``localize`` rewrites every element's links to vendored files and refuses an
-element whose assets are not vendored, so a new plugin cannot quietly bring a
-CDN back.
+``localize`` rewrites every element's links to files under ``static/`` and
+refuses an element whose assets are not there, so a new plugin cannot quietly
+bring a CDN back. Two kinds of files are served: vendored libraries
+(``static/vendor``, from the npm registry with their licences) and the map's own
+scripts (``static/map``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import branca.element
 import folium
 
-from geo.paths import VENDOR_DIR
+from geo.paths import STATIC_DIR
 
-#: folium's asset names we serve, mapped to files under ``static/vendor``.
-VENDORED: dict[str, str] = {
-    "leaflet": "leaflet/leaflet.js",
-    "leaflet_css": "leaflet/leaflet.css",
-    "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
-    "leaflet_draw_css": "leaflet-draw/leaflet.draw.css",
+#: Asset names (folium's, and our elements') mapped to files under ``static/``.
+ASSETS: dict[str, str] = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "leaflet_draw_js": "vendor/leaflet-draw/leaflet.draw.js",
+    "leaflet_draw_css": "vendor/leaflet-draw/leaflet.draw.css",
+    "route_story_js": "map/route-story.js",
+    "route_story_css": "map/route-story.css",
 }
 #: folium's defaults that this map does not use: dropped, not served.
 UNUSED: frozenset[str] = frozenset(
@@ -42,18 +47,18 @@ UNUSED: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class AssetLinks:
-    """Where the browser finds ``static/vendor``: a URL prefix, e.g. Streamlit's ``/app/static/vendor``."""
+    """Where the browser finds ``static/``: a URL prefix, e.g. Streamlit's ``/app/static``."""
 
     base_url: str
 
     def url(self, name: str) -> str:
-        return f"{self.base_url.rstrip('/')}/{VENDORED[name]}"
+        return f"{self.base_url.rstrip('/')}/{ASSETS[name]}"
 
 
 #: Streamlit serves ``static/`` at ``/app/static/`` (``server.enableStaticServing``).
 #: The path must be absolute: the map runs inside streamlit-folium's component
 #: iframe, where a relative URL resolves under the component's own path.
-STREAMLIT = AssetLinks("/app/static/vendor")
+STREAMLIT = AssetLinks("/app/static")
 
 
 class UnvendoredAssetError(RuntimeError):
@@ -77,16 +82,20 @@ def localize(m: folium.Map, links: AssetLinks = STREAMLIT) -> folium.Map:
             for name, url in assets:
                 if name in UNUSED:
                     continue
-                if name not in VENDORED:
+                if name not in ASSETS:
                     raise UnvendoredAssetError(
                         f"{type(element).__name__} needs {name!r} from {url}; vendor it in "
-                        "scripts/vendor_assets.sh and geo/assets.py, or do not use it"
+                        "scripts/vendor_assets.sh and geo/map/assets.py, or do not use it"
                     )
                 kept.append((name, links.url(name)))
             setattr(element, attr, kept)
     return m
 
 
-def read_vendored(name: str) -> str:
-    """The text of a vendored asset, for inlining into a self-contained HTML file."""
-    return (VENDOR_DIR / VENDORED[name]).read_text(encoding="utf-8")
+def asset_file(name: str) -> Path:
+    return STATIC_DIR / ASSETS[name]
+
+
+def read_asset(name: str) -> str:
+    """The text of an asset, for inlining into a self-contained HTML file."""
+    return asset_file(name).read_text(encoding="utf-8")

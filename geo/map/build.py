@@ -14,21 +14,23 @@ from collections.abc import Iterable
 
 import folium
 import pandas as pd
+import shapely
 from folium.plugins import Draw
 
 from geo.data.dataset import Dataset
 from geo.map.assets import STREAMLIT, AssetLinks, localize
 from geo.map.elements import (
-    FitUntilTouched,
     LayerSwitcher,
     Legend,
     MapLabel,
     MarkerLayer,
     OutlineLayer,
     RouteLines,
+    RouteStory,
+    ShowLeg,
     StyleSheet,
 )
-from geo.map.geometry import arrow_bearing
+from geo.map.geometry import arrow_bearing, bounds_of, drawn_line
 from geo.map.theme import DASHED_KINDS, LIGHT, MapTheme, map_css, outline_style, segment_style
 from geo.story.i18n import Strings
 from geo.story.route_text import route_summary
@@ -55,8 +57,7 @@ def popup_content(dataset: Dataset, segment: pd.Series, tr: Strings) -> dict:
     }
 
 
-def line_feature(segment: pd.Series, properties: dict) -> dict:
-    coords = [list(c[:2]) for c in segment.geometry.coords]
+def line_feature(coords: list[list[float]], properties: dict) -> dict:
     return {
         "type": "Feature",
         "geometry": {"type": "LineString", "coordinates": coords},
@@ -64,11 +65,36 @@ def line_feature(segment: pd.Series, properties: dict) -> dict:
     }
 
 
-def segment_features(dataset: Dataset, theme: MapTheme, tr: Strings, *, popups: bool = True) -> list[dict]:
+def drawn_lines(dataset: Dataset) -> dict[str, list[list[float]]]:
+    """Each leg as drawn: ground legs as schematic curves bowing over their own country, the flight as
+    an arc (``geo.map.geometry.drawn_line``). Computed for the page, never stored."""
+    outlines = {row["name"]: row.geometry for _, row in dataset.countries.iterrows()}
+    out = {}
+    for _, seg in dataset.route.iterrows():
+        country = outlines.get(seg["country"])
+
+        def on_land(points: list[tuple[float, float]], country=country) -> float:
+            if country is None:
+                return 0.0
+            xs, ys = zip(*points, strict=True)
+            return float(shapely.contains_xy(country, xs, ys).mean())
+
+        out[seg["id"]] = drawn_line(list(seg.geometry.coords), seg["kind"], on_land)
+    return out
+
+
+def segment_features(
+    dataset: Dataset,
+    theme: MapTheme,
+    tr: Strings,
+    lines: dict[str, list[list[float]]],
+    *,
+    popups: bool = True,
+) -> list[dict]:
     """One feature per leg with its style, tooltip and (optionally) popup. Raw data never reaches the page."""
     return [
         line_feature(
-            seg,
+            lines[seg["id"]],
             {
                 "id": seg["id"],
                 "order": int(seg["order"]),
@@ -93,24 +119,40 @@ def _countries_layer(dataset: Dataset, theme: MapTheme, tr: Strings) -> OutlineL
     return OutlineLayer(collection, name=tr("map.countries_layer"))
 
 
-def _country_labels(dataset: Dataset, tr: Strings) -> MarkerLayer:
-    named = dataset.countries[dataset.countries["role"] != "context"]
-    items = [
-        {"lat": row["label"][1], "lon": row["label"][0], "text": tr.country(row["name"])}
-        for _, row in named.iterrows()
-    ]
-    roles = set(named["role"])
-    return MarkerLayer(items, css_class="country-label " + " ".join(sorted(roles)), name="Country names")
+#: How labels compete for room: the story's key places first, then the river, other places, countries.
+LABEL_PRIORITY = {"always": 100, "river": 95, "if room": 60, "country": 40}
 
 
-def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool, tr: Strings) -> list[folium.map.Layer]:
-    features = segment_features(dataset, theme, tr, popups=popups)
-    casing_style = {"color": theme.casing, "weight": 9, "opacity": 0.9}
-    # The casing needs only the lines, not the popups: half the route's payload otherwise.
-    casing = [{**f, "properties": {"id": f["properties"]["id"], "style": casing_style}} for f in features]
+def map_labels(dataset: Dataset, tr: Strings) -> list[dict]:
+    """Permanent labels: places (as their ``label`` property asks) and the route's countries."""
+    items = []
+    for _, place in dataset.places.iterrows():
+        if place["label"] == "never":
+            continue
+        river = place["role"] == "river"
+        items.append(
+            {
+                "lat": place.geometry.y,
+                "lon": place.geometry.x,
+                "text": place["name"],
+                "kind": "water" if river else "place",
+                "priority": LABEL_PRIORITY["river" if river else place["label"]],
+                "must": place["label"] == "always",
+            }
+        )
+    for _, country in dataset.countries[dataset.countries["role"] != "context"].iterrows():
+        lon, lat = country["label"]
+        text = tr.country(country["name"])
+        items.append(
+            {"lat": lat, "lon": lon, "text": text, "kind": "country", "priority": LABEL_PRIORITY["country"]}
+        )
+    return items
+
+
+def _arrows(dataset: Dataset, theme: MapTheme, lines: dict[str, list[list[float]]]) -> MarkerLayer:
     arrows = []
     for _, seg in dataset.route.iterrows():
-        (lon, lat), heading = arrow_bearing(list(seg.geometry.coords))
+        (lon, lat), heading = arrow_bearing([tuple(p) for p in lines[seg["id"]]])
         arrows.append(
             {
                 "lat": lat,
@@ -120,11 +162,23 @@ def _route_layers(dataset: Dataset, theme: MapTheme, popups: bool, tr: Strings) 
                 "color": theme.color(seg["country"]),
             }
         )
-    return [
-        RouteLines(casing, name="Route casing", interactive=False),
-        RouteLines(features, name="Route segments"),
-        MarkerLayer(arrows, css_class="route-arrow", size=(16, 16), name="Direction"),
+    return MarkerLayer(arrows, css_class="route-arrow", size=(16, 16), name="Direction")
+
+
+def _route_layers(
+    dataset: Dataset, theme: MapTheme, popups: bool, tr: Strings, lines: dict[str, list[list[float]]]
+) -> tuple[RouteLines, RouteLines]:
+    features = segment_features(dataset, theme, tr, lines, popups=popups)
+    casing_style = {"color": theme.casing, "weight": 9, "opacity": 0.9}
+    # The casing needs only the lines, not the popups: half the route's payload otherwise.
+    casing = [
+        {**f, "properties": {"id": f["properties"]["id"], "style": casing_style}}
+        for f in features
+        if "dashArray" not in f["properties"]["style"] or not f["properties"]["style"]["dashArray"]
     ]
+    return RouteLines(casing, name="Route casing", interactive=False), RouteLines(
+        features, name="Route segments"
+    )
 
 
 def _places_layer(dataset: Dataset, tr: Strings) -> MarkerLayer:
@@ -136,8 +190,41 @@ def _places_layer(dataset: Dataset, tr: Strings) -> MarkerLayer:
             "tooltip": place["name"] + (f" {tr('map.approximate')}" if place["illustrative"] else ""),
         }
         for _, place in dataset.places.iterrows()
+        if place["role"] != "river"
     ]
     return MarkerLayer(items, kind="circle", name=tr("map.places_layer"), control=True)
+
+
+def knot_bounds(dataset: Dataset, lines: dict[str, list[list[float]]]) -> list[list[float]] | None:
+    """The stretch that is a knot at whole-route scale: from the first leg in Vietnam through the first
+    in Thailand (the jungle, Laos and the Mekong crossing, the part of the film the story is about)."""
+    ids, countries = list(dataset.route["id"]), list(dataset.route["country"])
+    if "Vietnam" not in countries or "Thailand" not in countries:
+        return None
+    first, last = countries.index("Vietnam"), countries.index("Thailand")
+    return bounds_of([lines[i] for i in ids[first : last + 1]]) if first <= last else None
+
+
+def story_spec(
+    dataset: Dataset,
+    theme: MapTheme,
+    tr: Strings,
+    lines: dict[str, list[list[float]]],
+    *,
+    fit: bool,
+    inset: bool,
+) -> dict:
+    """What ``static/map/route-story.js`` needs: bounds, labels, colours and texts, as plain data."""
+    knot = knot_bounds(dataset, lines) if inset else None
+    return {
+        "route": bounds_of(list(lines.values())),
+        "legs": {leg: bounds_of([line]) for leg, line in lines.items()},
+        "maxZoom": 8,
+        "highlight": {"outer": theme.highlight_outer, "inner": theme.highlight_inner},
+        "labels": map_labels(dataset, tr),
+        "inset": None if knot is None else {"bounds": knot, "label": tr("map.inset"), "minWidth": 560},
+        "fitOnStart": fit,
+    }
 
 
 def legend_rows(dataset: Dataset, theme: MapTheme, tr: Strings) -> list[tuple[str, str, bool]]:
@@ -160,12 +247,14 @@ def build_map(
     online_tiles: bool = True,
     popups: bool = True,
     fit_route: bool = True,
+    inset: bool = True,
 ) -> folium.Map:
     """The whole route on the offline basemap.
 
     ``fit_route=False`` when the caller sets the view itself (the presenter moves
-    it chapter by chapter). ``assets=None`` keeps folium's links, for callers
-    that inline the vendored files themselves (the screening pack).
+    it chapter by chapter); ``inset=False`` leaves out the inset of the knot
+    (a projector flies to each leg instead). ``assets=None`` keeps folium's links,
+    for callers that inline the vendored files themselves (the screening pack).
     """
     (south, west), (north, east) = dataset.bounds()
     m = folium.Map(
@@ -179,8 +268,7 @@ def build_map(
         world_copy_jump=False,
     )
     StyleSheet(map_css(theme)).add_to(m)
-    _countries_layer(dataset, theme, tr).add_to(m)
-    _country_labels(dataset, tr).add_to(m)
+    outlines = _countries_layer(dataset, theme, tr).add_to(m)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap",
@@ -190,14 +278,15 @@ def build_map(
             control=True,
             opacity=0.6,
         ).add_to(m)
-    for layer in _route_layers(dataset, theme, popups, tr):
+    lines = drawn_lines(dataset)
+    casing, segments = _route_layers(dataset, theme, popups, tr, lines)
+    for layer in (casing, segments, _arrows(dataset, theme, lines), _places_layer(dataset, tr)):
         layer.add_to(m)
-    _places_layer(dataset, tr).add_to(m)
     Legend(legend_rows(dataset, theme, tr), tr("map.legend_footnote"), tr("map.legend")).add_to(m)
     LayerSwitcher().add_to(m)
     MapLabel(route_summary(dataset, tr), tr.lang).add_to(m)
-    if fit_route:
-        FitUntilTouched(dataset.bounds()).add_to(m)
+    spec = story_spec(dataset, theme, tr, lines, fit=fit_route, inset=inset)
+    RouteStory(spec, segments, [outlines, casing, segments]).add_to(m)
     if assets is not None:
         localize(m, assets)
     return m
@@ -206,33 +295,37 @@ def build_map(
 def highlight_layer(
     dataset: Dataset, segment_ids: Iterable[str], theme: MapTheme = LIGHT, name: str = "Selected segment"
 ) -> folium.FeatureGroup:
-    """A halo around some segments, drawn on top of the base map."""
+    """A halo around some segments, drawn on top of the base map (the editor's "changed" legs)."""
     group = folium.FeatureGroup(name=name, control=False)
-    halo = {"color": theme.halo, "weight": 16, "opacity": 0.75, "lineCap": "round"}
-    halos, lines = [], []
+    lines = drawn_lines(dataset)
+    halo = {"color": theme.highlight_outer, "weight": 16, "opacity": 0.6, "lineCap": "round"}
+    halos, tops = [], []
     for segment_id in segment_ids:
         seg = dataset.segment(segment_id)
         if seg is None:
             continue
-        halos.append(line_feature(seg, {"id": seg["id"], "style": halo}))
+        halos.append(line_feature(lines[segment_id], {"id": segment_id, "style": halo}))
         line = segment_style(seg["country"], seg["kind"], theme=theme) | {
             "weight": 6,
             "className": "route-selected",
         }
-        lines.append(line_feature(seg, {"id": seg["id"], "style": line}))
+        tops.append(line_feature(lines[segment_id], {"id": segment_id, "style": line}))
     if halos:
-        RouteLines(halos, name="Selection halo", interactive=False).add_to(group)
-        RouteLines(lines, name="Selection line", interactive=False).add_to(group)
+        RouteLines(halos, name="Changed halo", interactive=False).add_to(group)
+        RouteLines(tops, name="Changed line", interactive=False).add_to(group)
     return group
 
 
-def selection_layer(dataset: Dataset, segment_id: str | None, theme: MapTheme = LIGHT) -> folium.FeatureGroup:
-    """The selected segment's halo.
+def selection_layer(segment_id: str | None, *, draw: bool = False) -> folium.FeatureGroup:
+    """The selection, as a dynamic feature group: the map flies to the leg, highlights it and (``draw``)
+    lets it draw itself; None flies back to the whole route.
 
-    Kept apart from ``build_map`` so a selection can be drawn without rebuilding
-    (and reloading) the map: streamlit-folium adds it as a dynamic feature group.
+    Kept apart from ``build_map`` so a selection never rebuilds (and reloads) the map: streamlit-folium
+    adds the group to the drawn map and runs its script again only when it changes.
     """
-    return highlight_layer(dataset, [segment_id] if segment_id else [], theme)
+    group = folium.FeatureGroup(name="Selected segment", control=False)
+    ShowLeg(segment_id, draw=draw).add_to(group)
+    return group
 
 
 def sketch_map(dataset: Dataset, tr: Strings) -> folium.Map:

@@ -17,10 +17,11 @@ browser, text reaches the page only through ``textContent`` or text nodes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.text import esc, script_json
@@ -125,47 +126,6 @@ class Legend(ScriptElement):
                 "rows": [{"label": label, "color": color, "dashed": dashed} for label, color, dashed in rows],
             }
         )
-
-
-class FitUntilTouched(ScriptElement):
-    """Keep the whole route in view while the map's frame settles, until the viewer moves it.
-
-    streamlit-folium sizes its iframe after the map is created, so a single
-    ``fitBounds`` at start fits the wrong size. Refitting on every resize until
-    the first pointer, wheel or key event keeps the initial view right without
-    ever fighting a viewer who has started to explore. A map in a hidden tab
-    is fitted when it is first shown.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var bounds = {{ this.bounds_json }};
-            var touched = false;
-            var fit = function() {
-                // A map in a hidden tab has no size yet; fitting it would give NaN coordinates.
-                var size = map.getSize();
-                if (!touched && size.x > 0 && size.y > 0) { map.fitBounds(bounds, {padding: [24, 24]}); }
-            };
-            ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function(name) {
-                map.getContainer().addEventListener(name, function() { touched = true; }, {passive: true});
-            });
-            map.on('resize', fit);
-            if (window.ResizeObserver) {
-                new ResizeObserver(function() { map.invalidateSize(); fit(); }).observe(map.getContainer());
-            }
-            fit();
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "FitUntilTouched"
-        self.bounds_json = script_json(bounds)
 
 
 class MarkerLayer(ScriptLayer):
@@ -383,3 +343,61 @@ class LayerSwitcher(ScriptElement):
             if isinstance(layer, folium.map.Layer) and layer.control
         ]
         super().render(**kwargs)
+
+
+class RouteStory(JSCSSMixin, ScriptElement):
+    """The map's storytelling (``static/map/route-story.js``): fly to a leg and draw it, dim the others,
+    place labels that never collide or run off the map, and an inset of the part that is a knot.
+
+    ``spec`` is plain data (bounds, labels, colours, texts); the layers it drives are passed by
+    name and joined to it in the script.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var spec = {{ this.spec_json }};
+            spec.segments = {{ this.segments.get_name() }};
+            if (spec.inset) {
+                spec.inset.layers = [
+                    {% for layer in this.inset_layers %}{{ layer.get_name() }}, {% endfor %}
+                ];
+            }
+            new RouteStory({{ this._parent.get_name() }}, spec);
+        })();
+        {% endmacro %}
+        """
+    )
+    default_js: ClassVar = [("route_story_js", "/app/static/map/route-story.js")]
+    default_css: ClassVar = [("route_story_css", "/app/static/map/route-story.css")]
+
+    def __init__(self, spec: dict, segments: folium.map.Layer, inset_layers: list[folium.map.Layer]) -> None:
+        super().__init__()
+        self._name = "RouteStory"
+        self.spec_json = script_json(spec)
+        self.segments = segments
+        self.inset_layers = inset_layers
+
+
+class ShowLeg(ScriptElement):
+    """Inside a dynamic feature group: tells the map's ``RouteStory`` which leg to show (None: the whole
+    route). streamlit-folium runs a feature group's script again only when it changes, so this runs
+    exactly when the selection changes, with the map's real size."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent._parent.get_name() }};
+            if (map.routeStory) { map.routeStory.select({{ this.id_json }}, {{ this.options_json }}); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, segment_id: str | None, *, draw: bool = False) -> None:
+        super().__init__()
+        self._name = "ShowLeg"
+        self.id_json = script_json(segment_id)
+        self.options_json = script_json({"draw": draw})

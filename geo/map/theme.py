@@ -32,9 +32,15 @@ class MapTheme:
     halo: str
     panel_bg: str
     panel_text: str
+    #: The selected leg's highlight: a dark and a light casing that no route colour can be mistaken for.
+    highlight_outer: str = "#111111"
+    highlight_inner: str = "#ffffff"
+    water: str = "#2b6a8f"
+    #: CSS sizes of map text: place labels, country names, the legend. The projector's grow with the screen.
+    label_size: str = "13px"
+    country_size: str = "12px"
+    legend_size: str = "12.5px"
     route_colors: dict[str, str] = field(default_factory=lambda: dict(COUNTRY_COLORS))
-    #: Base font size of map text in px (labels, legend); the projector's is larger.
-    font_px: float = 13
 
     def color(self, country: str) -> str:
         return self.route_colors.get(country, "#888888")
@@ -64,18 +70,29 @@ PROJECTOR = MapTheme(
     halo="#ffd400",
     panel_bg="rgba(10,10,10,.9)",
     panel_text="#f5f5f5",
+    highlight_outer="#ffffff",
+    highlight_inner="#000000",
+    water="#8cc8ee",
+    # At least 24 px on a 1920 px projector, scaled down (never below readable) on smaller ones.
+    label_size="clamp(16px, 1.25vw, 30px)",
+    country_size="clamp(14px, 1.05vw, 26px)",
+    legend_size="clamp(15px, 1.25vw, 28px)",
     route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
 )
 
 
 def segment_style(country: str, kind: str, segment_id: str = "", theme: MapTheme = LIGHT) -> dict:
-    """Leaflet path style. The class names let tests and CSS find a segment by id."""
+    """Leaflet path style. The class names let tests and CSS find a segment by id.
+
+    The flight is thin and fainter: it recedes behind the ground legs the story is about.
+    """
+    flight = kind == "flight"
     return {
         "className": f"route-segment seg-{segment_id}" if segment_id else "route-segment",
         "color": theme.color(country),
-        "weight": 5,
-        "opacity": 0.95,
-        "dashArray": "10 8" if kind in DASHED_KINDS else None,
+        "weight": 3 if flight else 5,
+        "opacity": 0.7 if flight else 0.95,
+        "dashArray": ("4 8" if flight else "10 8") if kind in DASHED_KINDS else None,
         "lineCap": "round",
     }
 
@@ -94,17 +111,17 @@ def outline_style(role: str, theme: MapTheme) -> dict:
 def map_css(theme: MapTheme) -> str:
     return f"""
 <style>
-  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 system-ui, sans-serif; }}
+  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 system-ui, sans-serif;
+    --rs-label: {theme.label}; --rs-halo: {theme.label_halo}; --rs-country: {theme.label};
+    --rs-water: {theme.water}; --rs-label-size: {theme.label_size}; --rs-country-size: {theme.country_size};
+    --rs-panel: {theme.panel_bg}; --rs-panel-text: {theme.panel_text}; --rs-sea: {theme.sea}; }}
   .route-legend {{ background: {theme.panel_bg}; padding: 6px 9px; border-radius: 6px;
-    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: {theme.panel_text}; max-width: 210px; font-size: 12.5px; }}
+    box-shadow: 0 1px 4px rgba(0,0,0,.3); color: {theme.panel_text}; max-width: 16em;
+    font-size: {theme.legend_size}; }}
   .route-legend summary {{ cursor: pointer; font-weight: 700; }}
   .route-legend ul {{ list-style: none; margin: 4px 0; padding: 0; }}
   .route-legend li {{ display: flex; align-items: center; gap: 6px; margin: 1px 0; }}
-  .route-legend p {{ margin: 4px 0 0; font-size: 11.5px; opacity: .85; }}
-  .country-label {{ color: {theme.label}; font-size: 12px; font-weight: 600; letter-spacing: .08em;
-    text-transform: uppercase; white-space: nowrap;
-    text-shadow: 0 0 3px {theme.label_halo}, 0 0 3px {theme.label_halo};
-    transform: translate(-50%, -50%); pointer-events: none; }}
+  .route-legend p {{ margin: 4px 0 0; font-size: .9em; opacity: .85; }}
   .route-arrow {{ font-size: 16px; line-height: 16px; text-align: center; pointer-events: none;
     text-shadow: 0 0 2px {theme.casing}, 0 0 2px {theme.casing}; }}
   .route-popup {{ font-size: 13px; }}

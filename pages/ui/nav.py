@@ -28,10 +28,10 @@ class Pages:
 
 def pages(tr: Strings) -> Pages:
     # Imported here: the page modules link to each other through this function.
-    from pages import editor, presenter, route_map, sources
+    from pages import editor, presenter, route, sources
 
     return Pages(
-        route=st.Page(route_map.render, title=tr("nav.route_map"), icon=":material/map:", default=True),
+        route=st.Page(route.render, title=tr("nav.route_map"), icon=":material/map:", default=True),
         presenter=st.Page(
             presenter.render, title=tr("nav.presenter"), icon=":material/slideshow:", url_path="presenter"
         ),
@@ -39,7 +39,5 @@ def pages(tr: Strings) -> Pages:
             sources.render, title=tr("nav.sources"), icon=":material/menu_book:", url_path="sources"
         ),
         editor=st.Page(editor.render, title=tr("nav.editor"), icon=":material/edit:", url_path="editor"),
-        route_alias=st.Page(
-            route_map.render, title=tr("nav.route_map"), url_path="route", visibility="hidden"
-        ),
+        route_alias=st.Page(route.render, title=tr("nav.route_map"), url_path="route", visibility="hidden"),
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from harness.browser import screenshot
+from harness.browser import screenshot, wait_until_idle
 from harness.server import ARTIFACTS, PROJECT
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,7 @@ def test_no_serious_accessibility_violations(offline_page, app_server, axe_path,
         frame = page.frame_locator(MAP_FRAME).first
         expect(frame.locator("path.route-segment").first).to_be_attached(timeout=30_000)
     page.wait_for_timeout(1500)
+    wait_until_idle(page)
     violations = run_axe(page, axe_path)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{name}-{lang}.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False))

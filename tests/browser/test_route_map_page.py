@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.data import load_dataset
-from harness.browser import screenshot
+from harness.browser import click_leg, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def test_map_draws_offline_with_every_segment_and_outline(offline_page, app_serv
 def test_clicking_a_segment_shows_its_quotes(offline_page, app_server, data):
     frame = open_route_map(offline_page, app_server.url)
     show_whole_map(offline_page)
-    frame.locator("path.seg-laos-jungle").click()
+    click_leg(offline_page, "laos-jungle")
     expect(offline_page).to_have_url(re.compile(r"segment=laos-jungle"), timeout=15_000)
     title = data.segment("laos-jungle")["title"]
     expect(offline_page.get_by_role("heading", name=re.compile(re.escape(title)))).to_be_visible()

@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,34 +21,12 @@ from deploy.healthcheck import Supervisor
 from deploy.stack import Settings, Stack, find_nginx
 from geo import paths
 from geo.files import atomic_write
+from harness.server import free_port_range
 
 pytestmark = pytest.mark.slow
 
 EDITED_LEG = "laos-jungle"
 NEW_TITLE = "Night trek into Laos (edited through replica one)"
-
-
-def free_port_range(n: int) -> int:
-    """A base port with ``n`` free ports from it on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + n > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + n):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free port range")
 
 
 @pytest.fixture(scope="module")

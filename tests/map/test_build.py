@@ -8,12 +8,13 @@ from pathlib import Path
 
 import folium
 import pytest
+import shapely
 from folium import plugins
 
 from geo import paths
 from geo.data import load_dataset
 from geo.map.assets import STREAMLIT, AssetLinks, UnvendoredAssetError, localize
-from geo.map.build import build_map, legend_rows, segment_features, selection_layer
+from geo.map.build import build_map, drawn_lines, legend_rows, map_labels, segment_features, selection_layer
 from geo.map.geometry import arrow_bearing
 from geo.map.theme import LIGHT
 from geo.story.i18n import strings
@@ -52,7 +53,7 @@ def test_every_segment_place_and_country_is_in_the_map(data, html):
 def test_no_cdn_only_vendored_assets(html):
     links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert links, "the map must load Leaflet from somewhere"
-    assert all(link.startswith("/app/static/vendor/") for link in links), links
+    assert all(link.startswith(("/app/static/vendor/", "/app/static/map/")) for link in links), links
     for link in links:
         assert (paths.STATIC_DIR / link.removeprefix("/app/static/")).is_file()
 
@@ -94,12 +95,43 @@ def test_arrow_points_along_the_line():
     assert heading == pytest.approx(-90)
 
 
-def test_selection_layer_highlights_one_segment(data):
-    group = selection_layer(data, "laos-jungle")
-    html = folium.Map(tiles=None).add_child(group).get_root().render()
-    assert "route-selected" in html
-    assert "laos-jungle" in html
-    assert len(selection_layer(data, None)._children) == 0
+def test_selection_layer_tells_the_map_which_leg_to_show():
+    html = folium.Map(tiles=None).add_child(selection_layer("laos-jungle", draw=True)).get_root().render()
+    assert 'routeStory.select("laos-jungle", {"draw":true})' in html
+    whole = folium.Map(tiles=None).add_child(selection_layer(None)).get_root().render()
+    assert 'routeStory.select(null, {"draw":false})' in whole, "no leg: back to the whole route"
+
+
+def test_legs_are_drawn_as_curves_and_the_flight_as_an_arc_at_two_decimals(data):
+    lines = drawn_lines(data)
+    for _, seg in data.route.iterrows():
+        drawn = lines[seg["id"]]
+        assert len(drawn) > 2, f"{seg['id']} is drawn as a curve, not a chord"
+        assert drawn[0] == list(seg.geometry.coords[0]), "starts where the leg starts"
+        assert drawn[-1] == list(seg.geometry.coords[-1]), "ends where the leg ends"
+        assert all(round(v, 2) == v for point in drawn for v in point), "drawn, not stored: still 2 decimals"
+
+
+def test_a_long_ground_leg_bows_over_its_own_country(data):
+    china = data.countries.set_index("name").loc["China", "geometry"]
+    drawn = drawn_lines(data)["china-changbai"]
+    inside = shapely.contains_xy(china, *zip(*drawn, strict=True)).mean()
+    assert inside > 0.9, "the curve across China stays over China, not the sea or North Korea"
+
+
+def test_key_places_are_labelled_and_the_mekong_is_named(data):
+    labels = {item["text"]: item for item in map_labels(data, EN)}
+    for name in (
+        "Changbai mountain area",
+        "Kunming / Yunnan",
+        "Golden Triangle (Mekong)",
+        "Bangkok",
+        "Seoul",
+    ):
+        assert labels[name]["must"], name
+    assert labels["Mekong"]["kind"] == "water"
+    assert labels["North Korea"]["kind"] == "country"
+    assert "North Korea (symbolic start)" not in labels, "its label would repeat the country's name"
 
 
 def test_unvendored_plugin_assets_are_refused():
@@ -111,7 +143,7 @@ def test_unvendored_plugin_assets_are_refused():
 
 def test_asset_prefix_is_configurable(data):
     html = build_map(data, EN, assets=AssetLinks("/pack")).get_root().render()
-    assert 'src="/pack/leaflet/leaflet.js"' in html
+    assert 'src="/pack/vendor/leaflet/leaflet.js"' in html
 
 
 @pytest.mark.parametrize("payload", [XSS, TEMPLATE])
@@ -130,7 +162,9 @@ def test_data_is_text_in_tooltips_popups_and_labels(data_dir: Path, payload: str
     # Data reaches the page only inside JSON strings with "<" escaped, and the browser sets it as text.
     assert "\\u003cimg src=x" in html or "\\u003c/script\\u003e" in html
     props = next(
-        f["properties"] for f in segment_features(data, LIGHT, EN) if f["properties"]["id"] == "laos-jungle"
+        f["properties"]
+        for f in segment_features(data, LIGHT, EN, drawn_lines(data))
+        if f["properties"]["id"] == "laos-jungle"
     )
     assert props["tooltip"] == payload, "kept as text: the browser inserts it with textContent"
     assert props["popup"]["title"] == payload
@@ -138,10 +172,10 @@ def test_data_is_text_in_tooltips_popups_and_labels(data_dir: Path, payload: str
 
 def test_map_scripts_carry_data_as_json(data, html):
     """Every data value is inside a JSON string: the segments' collection parses back whole."""
-    payload = re.search(r"var spec = (\{\"collection\".*?\});\n", html)
-    assert payload
-    spec = json.loads(payload.group(1))
-    assert [f["properties"]["id"] for f in spec["collection"]["features"]] == list(data.route["id"])
+    specs = [json.loads(m) for m in re.findall(r"var spec = (\{\"collection\".*?\});\n", html)]
+    assert specs
+    legs = [[f["properties"]["id"] for f in spec["collection"]["features"]] for spec in specs]
+    assert list(data.route["id"]) in legs, "the route segments layer holds every leg, in order"
 
 
 def test_neighbours_are_drawn_under_the_route_countries(data):

@@ -1,0 +1,130 @@
+"""The Route Map's blocks that are not the map: headline figures, a leg's story, quotes, the route as text.
+
+Each takes the run's ``View`` (translated data and translator) and draws with
+escaped text only (``md``/``md_label``). Kept apart from ``pages/route.py``
+so that page reads as its layout: map and story, then cost and quotes, then text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from geo.story.figures import headline_figures
+from geo.story.legs import Leg, leg, leg_titles
+from geo.story.quotes import filter_quotes, quote_citation
+from geo.story.route_text import route_list, route_table
+from geo.text import md, md_label
+from pages.ui import player
+from pages.ui.cache import View
+
+#: Quotes listed before "show all": enough to sit beside the cost chart.
+QUOTES_SHOWN = 5
+WHOLE_ROUTE = ""
+SELECT_KEY = "segment_select"
+
+
+def show_quote(view: View, quote) -> None:
+    st.markdown(f"> {md(quote['text'])}")
+    st.caption(md(quote_citation(view.data, quote, view.tr)))
+
+
+def headlines(view: View) -> None:
+    """The seed articles' figures, compact: a slim strip, each with its sources on demand."""
+    figures = headline_figures(view.data, view.tr)
+    with st.container(key="headlines"):
+        widths = [1.6 if "→" in figure.value else 1 for figure in figures]
+        for column, figure in zip(st.columns(widths), figures, strict=True):
+            column.metric(md_label(figure.label), figure.value, help=md(figure.help))
+
+
+def chooser(
+    view: View, segment_id: str | None, select: Callable[[str | None], None], toggle_play: Callable[[], None]
+) -> None:
+    """The leg chooser, play/pause and previous/next: every way to choose a leg besides the map."""
+    tr, titles = view.tr, leg_titles(view.data)
+    st.session_state[SELECT_KEY] = segment_id or WHOLE_ROUTE
+    st.selectbox(
+        md_label(tr("route_map.leg_select")),
+        [WHOLE_ROUTE, *titles],
+        format_func=lambda sid: titles.get(sid, tr("route_map.whole_route")),
+        key=SELECT_KEY,
+        on_change=lambda: select(st.session_state[SELECT_KEY]),
+    )
+    story = leg(view.data, segment_id, tr) if segment_id else None
+    play, prev_col, next_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    playing = player.playing()
+    play.button(
+        md_label(tr("route_map.pause" if playing else "route_map.play")),
+        key="play",
+        on_click=toggle_play,
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        width="stretch",
+    )
+    for column, label, target in (
+        (prev_col, "previous_leg", story.previous_id if story else None),
+        (next_col, "next_leg", story.next_id if story else next(iter(titles))),
+    ):
+        column.button(
+            md_label(tr(f"route_map.{label}")),
+            disabled=target is None,
+            width="stretch",
+            on_click=select,
+            args=(target,),
+        )
+
+
+def leg_story(view: View, story: Leg) -> None:
+    tr = view.tr
+    st.subheader(md(story.title), anchor=False)
+    st.caption(md(story.facts))
+    st.markdown(md(story.summary))
+    st.markdown(f"**{md(tr('route_map.said_about_leg'))}**")
+    if story.quotes.empty:
+        st.caption(md(tr("route_map.no_quote")))
+    for _, quote in story.quotes.iterrows():
+        show_quote(view, quote)
+    st.markdown(f"**{md(tr('route_map.sources'))}**")
+    st.markdown("\n".join(f"- {md(label)}" for label in story.sources))
+
+
+def whole_route_story(view: View) -> None:
+    titles = leg_titles(view.data)
+    st.info(md(view.tr("route_map.choose_hint")))
+    for _, quote in view.data.quotes[view.data.quotes["segment_id"] != ""].iterrows():
+        st.markdown(f"**{md(titles[quote['segment_id']])}**")
+        show_quote(view, quote)
+
+
+def quotes_section(view: View) -> None:
+    data, tr, titles = view.data, view.tr, leg_titles(view.data)
+    st.header(md(tr("route_map.quotes_header")), anchor=False)
+    f1, f2 = st.columns(2)
+    speakers = sorted(data.quotes["speaker"].unique())
+    chosen = f1.multiselect(md_label(tr("route_map.speaker")), speakers, placeholder=tr("route_map.everyone"))
+    leg_id = f2.selectbox(
+        md_label(tr("route_map.leg")),
+        [WHOLE_ROUTE, *titles],
+        format_func=lambda sid: titles.get(sid, tr("route_map.any_leg")),
+    )
+    quotes = filter_quotes(data, speakers=chosen, segment_id=leg_id or None)
+    st.caption(md(tr("route_map.quote_count", shown=len(quotes), total=len(data.quotes))))
+    # No scrolling box: a scrollable region a keyboard cannot focus is an accessibility failure.
+    show_all = st.toggle(md_label(tr("route_map.show_all_quotes")), key="all_quotes")
+    for _, quote in (quotes if show_all else quotes.head(QUOTES_SHOWN)).iterrows():
+        show_quote(view, quote)
+
+
+def route_as_text(view: View) -> None:
+    data, tr = view.data, view.tr
+    st.header(md(tr("route_map.route_text_header")), anchor=False)
+    st.markdown(md(tr("route_map.route_list_intro")))
+    # A real ordered list (not a canvas table), so screen readers and find-in-page read it.
+    st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(route_list(data, tr), start=1)))
+    st.dataframe(
+        route_table(data, tr).drop(columns=["id"]),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("story.col_distance"): st.column_config.NumberColumn(format="%d km")},
+    )

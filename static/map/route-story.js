@@ -1,0 +1,303 @@
+/*
+ * The route map's storytelling, shared by the app, the screening pack and the audience site.
+ *
+ * new RouteStory(map, spec) gives a Leaflet map:
+ *   - select(id, {draw, animate}): fly to a leg (or, with null, the whole route), dim the other legs,
+ *     draw a highlight no route colour can be mistaken for, and with draw, let the leg draw itself;
+ *   - permanent place and country labels that never overlap each other or run off the map;
+ *   - an inset of the part of the journey that is a knot at whole-route scale.
+ * Until the viewer moves the map, its view follows the selection through every resize.
+ * With prefers-reduced-motion (or spec.reducedMotion) nothing flies or draws: views change at once.
+ *
+ * Everything from data is text: labels are set with textContent. No dependency but Leaflet.
+ */
+(function () {
+  "use strict";
+
+  var reducedQuery = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
+
+  function RouteStory(map, spec) {
+    this.map = map;
+    this.spec = spec;
+    this.segments = spec.segments;
+    this.selected = null;
+    this.target = spec.route;
+    this.touched = false;
+    this.highlight = null;
+    this.labels = [];
+    var self = this;
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { self.touched = true; }, { passive: true });
+    });
+    map.on("resize", function () { self.follow(); });
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize(); self.follow(); }).observe(map.getContainer());
+    }
+    this.addLabels(spec.labels || []);
+    map.on("zoomend moveend resize", function () { self.layoutLabels(); });
+    if (spec.inset) { this.addInset(spec.inset); }
+    if (spec.fitOnStart) { this.fit(false); }
+    map.routeStory = this;
+  }
+
+  RouteStory.prototype.reduced = function () {
+    return Boolean(this.spec.reducedMotion || (reducedQuery && reducedQuery.matches));
+  };
+
+  RouteStory.prototype.ready = function () {
+    var size = this.map.getSize();
+    return size.x > 0 && size.y > 0;  // a map in a hidden tab has no size yet
+  };
+
+  RouteStory.prototype.padding = function () {
+    var size = this.map.getSize();
+    var pad = Math.round(Math.min(size.x, size.y) * 0.08) + 16;
+    return [pad, pad];
+  };
+
+  RouteStory.prototype.fit = function (animate) {
+    if (!this.ready()) { return; }
+    var options = { padding: this.padding(), maxZoom: this.spec.maxZoom || 8 };
+    if (animate && !this.reduced()) {
+      this.map.flyToBounds(this.target, L.extend({ duration: this.spec.flySeconds || 1.0 }, options));
+    } else {
+      this.map.fitBounds(this.target, options);
+    }
+  };
+
+  /* Keep the chosen view while the frame settles or resizes, until the viewer moves the map. */
+  RouteStory.prototype.follow = function () {
+    if (!this.touched) { this.fit(false); }
+    this.layoutLabels();
+  };
+
+  RouteStory.prototype.eachSegment = function (fn) {
+    if (!this.segments) { return; }
+    this.segments.eachLayer(function (layer) {
+      if (layer.feature && layer.feature.properties) { fn(layer, layer.feature.properties); }
+    });
+  };
+
+  RouteStory.prototype.select = function (id, options) {
+    options = options || {};
+    var known = id && this.spec.legs[id];
+    this.selected = known ? id : null;
+    this.target = known ? this.spec.legs[id] : this.spec.route;
+    var self = this;
+    this.eachSegment(function (layer, props) {
+      var base = props.style.opacity;
+      layer.setStyle({ opacity: self.selected && props.id !== self.selected ? base * 0.35 : base });
+    });
+    this.drawHighlight(options.draw);
+    this.touched = false;  // an explicit choice: follow it again through resizes
+    this.fit(options.animate !== false);
+    this.map.getContainer().setAttribute("data-selected-leg", this.selected || "");
+  };
+
+  RouteStory.prototype.drawHighlight = function (draw) {
+    if (this.highlight) { this.map.removeLayer(this.highlight); this.highlight = null; }
+    if (!this.selected) { return; }
+    var feature = null, selected = this.selected;
+    this.eachSegment(function (layer, props) { if (props.id === selected) { feature = layer.feature; } });
+    if (!feature) { return; }
+    var theme = this.spec.highlight, line = feature.properties.style;
+    var styles = [
+      { color: theme.outer, weight: line.weight + 12, opacity: 0.9, lineCap: "round", className: "route-halo" },
+      { color: theme.inner, weight: line.weight + 6, opacity: 1, lineCap: "round", className: "route-halo" },
+      L.extend({}, line, { weight: line.weight + 1, opacity: 1, className: "route-selected seg-" + selected })
+    ];
+    var group = L.featureGroup();
+    styles.forEach(function (style) {
+      L.geoJSON(feature, { interactive: false, style: function () { return style; } }).addTo(group);
+    });
+    this.highlight = group.addTo(this.map);
+    if (draw && !this.reduced()) { this.animateDrawing(group); }
+  };
+
+  /* The leg draws itself from its start once the map has arrived (an SVG stroke-dashoffset transition). */
+  RouteStory.prototype.animateDrawing = function (group) {
+    var seconds = this.spec.drawSeconds || 1.6, map = this.map;
+    var paths = [];
+    group.eachLayer(function (geo) { geo.eachLayer(function (l) { if (l._path) { paths.push(l); } }); });
+    paths.forEach(function (l) { l._path.style.visibility = "hidden"; });
+    var start = function () {
+      paths.forEach(function (l) {
+        var path = l._path, length = path.getTotalLength(), dashes = path.getAttribute("stroke-dasharray");
+        path.style.visibility = "";
+        path.style.transition = "none";
+        path.style.strokeDasharray = length + " " + length;
+        path.style.strokeDashoffset = String(length);
+        path.getBoundingClientRect();
+        path.style.transition = "stroke-dashoffset " + seconds + "s ease-in-out";
+        path.style.strokeDashoffset = "0";
+        window.setTimeout(function () {
+          path.style.transition = "";
+          path.style.strokeDasharray = dashes || "";
+          path.style.strokeDashoffset = "";
+        }, seconds * 1000 + 50);
+      });
+    };
+    map.once("moveend", start);
+    window.setTimeout(function () { if (paths.length && paths[0]._path.style.visibility === "hidden") { start(); } },
+      (this.spec.flySeconds || 1.0) * 1000 + 400);
+  };
+
+  /* ----------------------------------------------------------------------------------- labels */
+
+  var CANDIDATES = {
+    place: ["right", "left", "above", "below"],
+    water: ["center", "below", "above"],
+    country: ["center"]
+  };
+
+  RouteStory.prototype.addLabels = function (items) {
+    var map = this.map, self = this;
+    if (!map.getPane("routeLabels")) {
+      var pane = map.createPane("routeLabels");
+      pane.style.zIndex = 450;
+      pane.style.pointerEvents = "none";
+    }
+    items.forEach(function (item) {
+      var el = document.createElement("div");
+      el.className = "rs-label rs-" + item.kind + (item.must ? " rs-must" : "");
+      el.textContent = item.text;
+      var marker = L.marker([item.lat, item.lon], {
+        icon: L.divIcon({ html: el, className: "rs-label-anchor", iconSize: [0, 0] }),
+        interactive: false, keyboard: false, pane: "routeLabels"
+      }).addTo(map);
+      self.labels.push({ item: item, el: el, marker: marker });
+    });
+    this.labels.sort(function (a, b) { return b.item.priority - a.item.priority; });
+    // Again once the style sheet and fonts have surely applied (they load beside this script).
+    [0, 400, 1500].forEach(function (ms) { window.setTimeout(function () { self.layoutLabels(); }, ms); });
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { self.layoutLabels(); }); }
+  };
+
+  function box(kind, point, w, h, gap) {
+    switch (kind) {
+      case "right": return { x: point.x + gap, y: point.y - h / 2, w: w, h: h };
+      case "left": return { x: point.x - gap - w, y: point.y - h / 2, w: w, h: h };
+      case "above": return { x: point.x - w / 2, y: point.y - gap - h, w: w, h: h };
+      case "below": return { x: point.x - w / 2, y: point.y + gap, w: w, h: h };
+      default: return { x: point.x - w / 2, y: point.y - h / 2, w: w, h: h };
+    }
+  }
+
+  function overlaps(a, b) {
+    var pad = 3;
+    return a.x < b.x + b.w + pad && b.x < a.x + a.w + pad && a.y < b.y + b.h + pad && b.y < a.y + a.h + pad;
+  }
+
+  function controlBoxes(map) {
+    var frame = map.getContainer().getBoundingClientRect();
+    return Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (el) {
+      var r = el.getBoundingClientRect();
+      return { x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height };
+    }).filter(function (b) { return b.w > 0 && b.h > 0; });
+  }
+
+  function inside(b, size, margin) {
+    return b.x >= margin && b.y >= margin && b.x + b.w <= size.x - margin && b.y + b.h <= size.y - margin;
+  }
+
+  function clamp(b, size, margin) {
+    return {
+      x: Math.min(Math.max(b.x, margin), Math.max(margin, size.x - margin - b.w)),
+      y: Math.min(Math.max(b.y, margin), Math.max(margin, size.y - margin - b.h)),
+      w: b.w, h: b.h
+    };
+  }
+
+  /* Greedy placement by priority: each label takes its first position that is inside the map and clear of
+   * every label placed before it. Labels that must show (the story's key places) are clamped inside the map
+   * when no position is free; country names move inside rather than be cut at the edge. */
+  RouteStory.prototype.layoutLabels = function () {
+    if (!this.ready() || !this.labels.length) { return; }
+    var map = this.map, size = map.getSize(), margin = 4;
+    var placed = controlBoxes(map);  // labels never hide under the legend, the inset or the buttons
+    this.labels.forEach(function (label) {
+      var el = label.el, item = label.item;
+      el.style.visibility = "hidden";
+      el.style.transform = "none";
+      var w = el.offsetWidth, h = el.offsetHeight;
+      var point = map.latLngToContainerPoint([item.lat, item.lon]);
+      var chosen = null;
+      if (item.kind !== "country" && !inside({ x: point.x, y: point.y, w: 0, h: 0 }, size, 0)) { return; }
+      (CANDIDATES[item.kind] || CANDIDATES.place).some(function (kind) {
+        var b = box(kind, point, w, h, item.kind === "place" ? 9 : 0);
+        if (item.kind === "country") { b = clamp(b, size, margin); }
+        var free = inside(b, size, margin) && !placed.some(function (p) { return overlaps(b, p); });
+        if (free) { chosen = b; }
+        return free;
+      });
+      if (!chosen && item.must) { chosen = clamp(box((CANDIDATES[item.kind] || ["right"])[0], point, w, h, 9), size, margin); }
+      if (!chosen) { return; }
+      placed.push(chosen);
+      el.style.transform = "translate(" + Math.round(chosen.x - point.x) + "px," + Math.round(chosen.y - point.y) + "px)";
+      el.style.visibility = "visible";
+    });
+  };
+
+  /* ------------------------------------------------------------------------------------ inset */
+
+  RouteStory.prototype.addInset = function (inset) {
+    var story = this, map = this.map;
+    var control = L.control({ position: "topleft" });
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "rs-inset");
+      box.setAttribute("role", "button");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("aria-label", inset.label);
+      var title = L.DomUtil.create("div", "rs-inset-title", box);
+      title.textContent = inset.label;
+      var holder = L.DomUtil.create("div", "rs-inset-map", box);
+      // Sized here, not only in the style sheet: the map may be drawn before the style sheet has loaded.
+      holder.style.width = (inset.width || 170) + "px";
+      holder.style.height = (inset.height || 120) + "px";
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      var go = function () {
+        story.touched = true;
+        if (story.reduced()) { map.fitBounds(inset.bounds, { padding: story.padding() }); }
+        else { map.flyToBounds(inset.bounds, { padding: story.padding(), duration: story.spec.flySeconds || 1.0 }); }
+      };
+      L.DomEvent.on(box, "click", go);
+      L.DomEvent.on(box, "keydown", function (e) { if (e.key === "Enter" || e.key === " ") { L.DomEvent.preventDefault(e); go(); } });
+      story.insetHolder = holder;
+      return box;
+    };
+    control.addTo(map);
+    this.insetControl = control;
+    var toggle = function () {
+      var el = control.getContainer(), size = map.getSize();
+      var wide = size.x >= (inset.minWidth || 560);
+      el.classList.toggle("rs-inset-compact", !wide);
+      el.style.display = map.getZoom() < (inset.hideFromZoom || 6) ? "" : "none";
+      // The small map is drawn once it has a size: fitting a hidden one gives NaN coordinates.
+      if (wide && !story.insetMap && story.insetHolder.offsetWidth > 0) { story.drawInset(story.insetHolder, inset); }
+      story.layoutLabels();
+    };
+    map.on("zoomend resize", toggle);
+    window.setTimeout(toggle, 0);
+  };
+
+  /* A small, still map of the knot, drawn from the main map's own layers (no second copy of the data). */
+  RouteStory.prototype.drawInset = function (holder, inset) {
+    var small = L.map(holder, {
+      attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false, zoomSnap: 0.25,
+      center: L.latLngBounds(inset.bounds).getCenter(), zoom: 5, maxZoom: 9
+    });
+    small.fitBounds(inset.bounds, { padding: [6, 6] });
+    (inset.layers || []).forEach(function (layer) {
+      if (!layer || !layer.toGeoJSON) { return; }
+      L.geoJSON(layer.toGeoJSON(), {
+        interactive: false,
+        style: function (f) { return L.extend({}, f.properties && f.properties.style, { className: "rs-inset-path" }); }
+      }).addTo(small);
+    });
+    this.insetMap = small;
+  };
+
+  window.RouteStory = RouteStory;
+})();
