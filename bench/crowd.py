@@ -287,8 +287,6 @@ def _site_paths(site: Path) -> list[str]:
     return sorted("/audience/" + p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
 
 
-
-
 def _s(seconds: float) -> str:
     if seconds != seconds:  # nan
         return "–"
