@@ -13,7 +13,8 @@ Layout (every link is relative, so it works under any path prefix)::
     ko/index.html               every other language in a folder of its own
     manifest.json, ko/...       web app manifests
     sw.js                       the service worker: precaches every other file
-    assets/leaflet/...          vendored Leaflet with its licence
+    assets/vendor/leaflet/...   vendored Leaflet (script, images, licence), as under static/
+    assets/map/route-story.js   the map's own script (geo.map), as under static/
     assets/site.<hash>.css|js   the page's own style and behaviour (constant files)
     assets/chart.<lang>.<hash>.svg   the chart, rendered by vl-convert
     assets/icon.svg
@@ -41,14 +42,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import shapely
 import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
-from geo.map.assets import VENDORED, AssetLinks
+from geo.map.assets import ASSETS, AssetLinks
 from geo.map.build import build_map
 from geo.map.theme import LIGHT
-from geo.paths import VENDOR_DIR
+from geo.paths import STATIC_DIR
 from geo.story import charts
 from geo.story.figures import cost_change, headline_figures
 from geo.story.i18n import DEFAULT, LANGUAGES, Strings, strings, translate_dataset
@@ -59,7 +61,7 @@ from geo.text import script_json
 
 #: The first line of every ``sw.js`` this module writes: how ``write_site`` knows a folder is its own.
 SITE_MARK = "// Escape Route Map: audience site"
-ASSETS = "assets"
+ASSETS_DIR = "assets"
 #: The site's constant files (CSS, JS, icon), copied as they are.
 STATIC = Path(__file__).parent / "static"
 _TEMPLATES = Environment(
@@ -73,6 +75,8 @@ TAP_PX = 20
 #: How the page's script fits the view to a leg or the route: zoom at most, and the margins
 #: (CSS pixels) it keeps clear of the map's controls.
 FIT = {"max_zoom": 7, "padding": 28, "top": 60, "bottom": 44}
+#: Seconds each leg stays on screen while the journey plays (as ``pages.ui.player.STEP_S``).
+STEP_SECONDS = 6
 #: Quotes listed in "In their words" before "show all".
 QUOTES_SHOWN = 5
 
@@ -84,7 +88,7 @@ QUOTES_SHOWN = 5
 class MapParts:
     """The parts of the rendered folium figure, ready to place in the page."""
 
-    #: The styles from the figure's head, vendored stylesheets inlined.
+    #: The styles from the figure's head, its stylesheets inlined.
     head: str
     #: The head's scripts (Leaflet, and any inline script an element puts there), in their
     #: order: placed just before ``script``, so the page's text paints before Leaflet loads.
@@ -95,8 +99,8 @@ class MapParts:
     script: str
     #: The map's JavaScript variable, as the screening pack uses it.
     name: str
-    #: Vendored files (paths under ``static/vendor``) the figure links to.
-    vendored: tuple[str, ...]
+    #: Files under ``static/`` the figure links to (vendored Leaflet, the map's own script).
+    linked: tuple[str, ...]
 
 
 _HEAD = re.compile(r"<head[^>]*>(.*?)</head>", re.S)
@@ -112,7 +116,7 @@ def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
         dataset,
         tr,
         theme=LIGHT,
-        assets=AssetLinks(f"{root}{ASSETS}"),
+        assets=AssetLinks(f"{root}{ASSETS_DIR}"),
         online_tiles=False,
         # The page's own panel tells a leg's story; a popup would cover the map on a phone.
         popups=False,
@@ -130,7 +134,7 @@ def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
         body=body.group(1).strip(),
         script=body.group(2).strip(),
         name=m.get_name(),
-        vendored=tuple(rel for rel in VENDORED.values() if f'"{root}{ASSETS}/{rel}"' in page),
+        linked=tuple(rel for rel in ASSETS.values() if f'"{root}{ASSETS_DIR}/{rel}"' in page),
     )
 
 
@@ -140,19 +144,19 @@ _STYLESHEET = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*\bhref="
 
 
 def css_images(rel: str) -> list[str]:
-    """Files a vendored stylesheet points at (paths under ``static/vendor``)."""
-    css = (VENDOR_DIR / rel).read_text(encoding="utf-8")
+    """Files a stylesheet under ``static/`` points at (paths under ``static/``)."""
+    css = (STATIC_DIR / rel).read_text(encoding="utf-8")
     folder = posixpath.dirname(rel)
     return sorted({posixpath.normpath(posixpath.join(folder, m.group(2))) for m in _CSS_URL.finditer(css)})
 
 
 def inline_stylesheets(head: str, root: str) -> str:
-    """Each vendored stylesheet the head links to, as a ``<style>`` whose ``url()``s point at ``assets/``.
+    """Each stylesheet the head links to, as a ``<style>`` whose ``url()``s point into ``assets/``.
 
     A linked stylesheet holds back every script after it until it has arrived: inlined, the map
     draws about a fifth sooner and the page paints about twice as soon (``./bench/run --only site``).
     """
-    by_url = {f"{root}{ASSETS}/{rel}": rel for rel in VENDORED.values() if rel.endswith(".css")}
+    by_url = {f"{root}{ASSETS_DIR}/{rel}": rel for rel in ASSETS.values() if rel.endswith(".css")}
 
     def inline(match: re.Match) -> str:
         rel = by_url.get(match.group(1))
@@ -160,8 +164,8 @@ def inline_stylesheets(head: str, root: str) -> str:
             return match.group(0)
         folder = posixpath.dirname(rel)
         css = _CSS_URL.sub(
-            lambda m: f"url({root}{ASSETS}/{posixpath.normpath(posixpath.join(folder, m.group(2)))})",
-            (VENDOR_DIR / rel).read_text(encoding="utf-8"),
+            lambda m: f"url({root}{ASSETS_DIR}/{posixpath.normpath(posixpath.join(folder, m.group(2)))})",
+            (STATIC_DIR / rel).read_text(encoding="utf-8"),
         )
         # Comments go (Leaflet's cite bug trackers by URL); "<\/" is "</" to CSS and cannot end the element.
         css = _CSS_COMMENT.sub("", css).replace("</", "<\\/")
@@ -170,12 +174,12 @@ def inline_stylesheets(head: str, root: str) -> str:
     return _STYLESHEET.sub(inline, head)
 
 
-def vendored_files(rel: str) -> list[str]:
-    """What the site copies of a vendored file: a script itself, a stylesheet's images (the stylesheet
-    is inlined), and the licence of its folder (paths under ``static/vendor``)."""
+def copied_files(rel: str) -> list[str]:
+    """What the site copies of a file under ``static/``: a script itself, a stylesheet's images (the
+    stylesheet is inlined), and the licence of its folder if it has one (paths under ``static/``)."""
     folder = posixpath.dirname(rel)
     files = css_images(rel) if rel.endswith(".css") else [rel]
-    if (VENDOR_DIR / folder / "LICENSE").is_file():
+    if (STATIC_DIR / folder / "LICENSE").is_file():
         files.append(posixpath.join(folder, "LICENSE"))
     return files
 
@@ -220,24 +224,18 @@ def leg_records(dataset: Dataset, tr: Strings) -> list[dict]:
     return records
 
 
-def place_leg(dataset: Dataset, lon: float, lat: float) -> str:
-    """The leg a waypoint opens: the one that starts there, else the one that ends there, else the nearest."""
-    ends = []
-    for _, seg in dataset.route.iterrows():
-        coords = list(seg.geometry.coords)
-        ends.append((seg["id"], coords[0], coords[-1]))
-    point = (round(lon, 2), round(lat, 2))
-    for seg_id, start, _end in ends:
-        if (round(start[0], 2), round(start[1], 2)) == point:
-            return seg_id
-    for seg_id, _start, end in ends:
-        if (round(end[0], 2), round(end[1], 2)) == point:
-            return seg_id
-    distances = {
-        seg_id: min((s[0] - lon) ** 2 + (s[1] - lat) ** 2, (e[0] - lon) ** 2 + (e[1] - lat) ** 2)
-        for seg_id, s, e in ends
-    }
-    return min(distances, key=distances.__getitem__)
+def place_leg(dataset: Dataset, place: shapely.Point) -> str:
+    """The leg a waypoint opens: the one that starts there, else the one that ends there, else the one
+    passing nearest (of two as near, the later: a river between two legs opens its crossing)."""
+    here = (round(place.x, 2), round(place.y, 2))
+    route = list(dataset.route.iterrows())
+    for end in (0, -1):
+        for _, seg in route:
+            x, y = seg.geometry.coords[end][:2]
+            if (round(x, 2), round(y, 2)) == here:
+                return seg["id"]
+    nearest = min(round(seg.geometry.distance(place), 6) for _, seg in route)
+    return [seg["id"] for _, seg in route if round(seg.geometry.distance(place), 6) == nearest][-1]
 
 
 def place_records(dataset: Dataset) -> list[dict]:
@@ -246,7 +244,7 @@ def place_records(dataset: Dataset) -> list[dict]:
             "name": place["name"],
             "lat": round(place.geometry.y, 2),
             "lon": round(place.geometry.x, 2),
-            "leg": place_leg(dataset, place.geometry.x, place.geometry.y),
+            "leg": place_leg(dataset, place.geometry),
         }
         for _, place in dataset.places.iterrows()
     ]
@@ -258,6 +256,7 @@ def page_data(dataset: Dataset, tr: Strings, map_name: str, root: str) -> dict:
         "map": map_name,
         #: From the page to the site's root, where the service worker is.
         "root": root,
+        "step_seconds": STEP_SECONDS,
         "place_px": PLACE_PX,
         "tap_px": TAP_PX,
         "fit": FIT,
@@ -431,7 +430,7 @@ def manifest(tr: Strings, lang: str, root: str) -> str:
             "display": "standalone",
             "background_color": "#fbfaf7",
             "theme_color": "#16222d",
-            "icons": [{"src": f"{root}{ASSETS}/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+            "icons": [{"src": f"{root}{ASSETS_DIR}/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
         },
         ensure_ascii=False,
         indent=2,
@@ -466,18 +465,19 @@ def _own_assets() -> tuple[dict[str, bytes], dict[str, str]]:
     """The site's script and icon as files (the script under a content-hashed name: a new
     version is a new URL); its stylesheet is inlined in each page, as Leaflet's is."""
     script = (STATIC / "site.js").read_bytes()
-    assets = {"site.js": f"{ASSETS}/{_hashed('site.js', script)}", "icon.svg": f"{ASSETS}/icon.svg"}
+    assets = {"site.js": f"{ASSETS_DIR}/{_hashed('site.js', script)}", "icon.svg": f"{ASSETS_DIR}/icon.svg"}
     files = {assets["site.js"]: script, assets["icon.svg"]: (STATIC / "icon.svg").read_bytes()}
     return files, assets
 
 
-def _vendored(rels: set[str]) -> dict[str, bytes]:
-    """Vendored files under ``assets/``; a licence gets ``.txt`` so every server shows it as text."""
+def _copies(rels: set[str]) -> dict[str, bytes]:
+    """Files under ``static/`` at the same place under ``assets/``; a licence gets ``.txt``, so every
+    server shows it as text."""
     files = {}
     for rel in sorted(rels):
-        for file in vendored_files(rel):
-            target = f"{ASSETS}/{file}" + (".txt" if posixpath.basename(file) == "LICENSE" else "")
-            files[target] = (VENDOR_DIR / file).read_bytes()
+        for file in copied_files(rel):
+            target = f"{ASSETS_DIR}/{file}" + (".txt" if posixpath.basename(file) == "LICENSE" else "")
+            files[target] = (STATIC_DIR / file).read_bytes()
     return files
 
 
@@ -485,20 +485,20 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
     """Every file of the site, by path relative to its root. The first language is at the root."""
     specs = page_specs([tr.lang for tr in translators])
     files, assets = _own_assets()
-    assets["licence"] = f"{ASSETS}/leaflet/LICENSE.txt"
-    vendored: set[str] = set()
+    assets["licence"] = f"{ASSETS_DIR}/{posixpath.dirname(ASSETS['leaflet'])}/LICENSE.txt"
+    linked: set[str] = set()
     for tr, spec in zip(translators, specs, strict=True):
         data = translate_dataset(dataset, tr)
         the_chart = chart(data, tr)
         svg = the_chart.svg.encode("utf-8")
-        assets["chart"] = f"{ASSETS}/{_hashed(f'chart.{spec.lang}.svg', svg)}"
+        assets["chart"] = f"{ASSETS_DIR}/{_hashed(f'chart.{spec.lang}.svg', svg)}"
         files[assets["chart"]] = svg
         parts = map_parts(data, tr, root=spec.root)
-        vendored |= set(parts.vendored)
+        linked |= set(parts.linked)
         others = [o for o in specs if o is not spec]
         files[spec.path] = render_page(data, tr, spec, others, assets, parts, the_chart).encode("utf-8")
         files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
-    files |= _vendored(vendored)
+    files |= _copies(linked)
     files["sw.js"] = _service_worker(files)
     return files
 

@@ -23,7 +23,7 @@ from geo.export.site import (
     translators_for,
     write_site,
 )
-from geo.paths import VENDOR_DIR
+from geo.paths import STATIC_DIR
 from geo.story.legs import leg_titles
 from geo.text import esc, script_json
 from tests.conftest import edit_geojson
@@ -71,7 +71,7 @@ def page_data(html: str) -> dict:
 
 
 def is_vendored(rel: str) -> bool:
-    return rel.startswith("assets/leaflet/")
+    return rel.startswith("assets/vendor/")
 
 
 # ---------------------------------------------------------------------------------- complete
@@ -117,20 +117,20 @@ def test_service_worker_precaches_every_file_but_itself(site):
 
 
 def test_leaflet_is_the_vendored_copy_with_its_licence(site):
-    for name in ("leaflet.js", "images/layers.png", "images/layers-2x.png"):
-        assert (site / "assets/leaflet" / name).read_bytes() == (VENDOR_DIR / "leaflet" / name).read_bytes()
-    assert "Volodymyr Agafonkin" in (site / "assets/leaflet/LICENSE.txt").read_text(encoding="utf-8")
+    for rel in ("vendor/leaflet/leaflet.js", "vendor/leaflet/images/layers.png", "map/route-story.js"):
+        assert (site / "assets" / rel).read_bytes() == (STATIC_DIR / rel).read_bytes()
+    assert "Volodymyr Agafonkin" in (site / "assets/vendor/leaflet/LICENSE.txt").read_text(encoding="utf-8")
     html = (site / "index.html").read_text(encoding="utf-8")
     ko = (site / "ko/index.html").read_text(encoding="utf-8")
-    assert 'href="assets/leaflet/LICENSE.txt"' in html
-    assert '<script src="assets/leaflet/leaflet.js"></script>' in html
-    assert '<script src="../assets/leaflet/leaflet.js"></script>' in ko
+    assert 'href="assets/vendor/leaflet/LICENSE.txt"' in html
+    assert '<script src="assets/vendor/leaflet/leaflet.js"></script>' in html
+    assert '<script src="../assets/vendor/leaflet/leaflet.js"></script>' in ko
     # Stylesheets are inlined (a linked one holds the map's script back), images relative to the page.
     assert '<link rel="stylesheet"' not in html
     assert ".leaflet-pane" in html.split("</head>")[0]
-    assert "url(assets/leaflet/images/layers.png)" in html
-    assert "url(../assets/leaflet/images/layers.png)" in ko
-    assert not (site / "assets/leaflet/leaflet.css").exists()
+    assert "url(assets/vendor/leaflet/images/layers.png)" in html
+    assert "url(../assets/vendor/leaflet/images/layers.png)" in ko
+    assert not (site / "assets/vendor/leaflet/leaflet.css").exists()
 
 
 def test_no_absolute_url_to_another_host(site):
@@ -265,7 +265,9 @@ def plant_payloads(data_dir: Path) -> dict[str, str]:
 def test_planted_payloads_stay_text(data_dir: Path):
     planted = plant_payloads(data_dir)
     files = build_site(load_dataset(data_dir), translators_for(["en", "ko"]))
-    text = "\n".join(c.decode("utf-8") for p, c in files.items() if not p.startswith("assets/leaflet/"))
+    text = "\n".join(
+        c.decode("utf-8") for p, c in files.items() if not p.startswith("assets/vendor/leaflet/")
+    )
     en = files["index.html"].decode("utf-8")
     for marker, payload in planted.items():
         evaluated = PAYLOADS[payload]
@@ -319,7 +321,7 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
     assert '<div class="probe-html"></div>' in body
     assert "probe label" in body.split('<script type="application/json"')[0]
     # A script the figure puts in its head still runs after Leaflet and before the map, as in folium's page.
-    leaflet = body.index('<script src="assets/leaflet/leaflet.js">')
+    leaflet = body.index('<script src="assets/vendor/leaflet/leaflet.js">')
     assert leaflet < body.index("window.probeLeaflet") < body.index(" = L.map(")
 
 
