@@ -72,6 +72,27 @@ def wait_for_route(page) -> None:
     expect(page.locator("path.route-segment")).to_have_count(10, timeout=15_000)
 
 
+def click_leg(page, segment_id: str) -> None:
+    """Click a leg on its stroke, halfway along (a curve's bounding-box centre is off the line)."""
+    point = page.locator(f"path.route-segment.seg-{segment_id}").evaluate(
+        """(path) => { const p = path.getPointAtLength(path.getTotalLength() / 2);
+                       const m = path.getScreenCTM();
+                       return {x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f}; }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+
+
+def selected_leg(page) -> str:
+    """The leg the map shows as chosen: route-story.js marks its container; else the page's own class."""
+    return page.evaluate(
+        """() => { const map = document.querySelector('.leaflet-container');
+                   const marked = map.getAttribute('data-selected-leg');
+                   if (marked !== null) { return marked; }
+                   const on = map.querySelector('path.route-segment.is-selected');
+                   return on ? on.getAttribute('class').match(/seg-([a-z0-9-]+)/)[1] : ''; }"""
+    )
+
+
 def heading(page):
     return page.locator("#story .panel:not([hidden]) .panel-title")
 
@@ -95,7 +116,7 @@ def test_map_draws_and_a_leg_click_tells_its_story(browser, server, data, viewpo
     assert top < viewport["height"] * share, f"the map starts at {top}px"
     expect(heading(page)).to_have_text("The whole route")
     screenshot(page, f"audience-en-{viewport['width']}")
-    page.locator("path.seg-laos-jungle").click()
+    click_leg(page, "laos-jungle")
     title = leg_titles(data)["laos-jungle"]
     expect(heading(page)).to_have_text(title)
     assert heading(page).inner_text() == title
@@ -103,7 +124,7 @@ def test_map_draws_and_a_leg_click_tells_its_story(browser, server, data, viewpo
     quote = data.quotes_for("laos-jungle").iloc[0]["text"]
     expect(story.locator("blockquote")).to_have_text(quote)
     expect(story.locator("#leg-sources li")).to_have_count(len(data.segment("laos-jungle")["sources"]))
-    expect(page.locator("path.seg-laos-jungle")).to_have_class(re.compile(r"\bis-selected\b"))
+    assert selected_leg(page) == "laos-jungle"
     expect(page).to_have_url(re.compile(r"#segment-laos-jungle$"))
     expect(page.locator("a[data-language]")).to_have_attribute("href", "ko/index.html#segment-laos-jungle")
     page.wait_for_timeout(900)
@@ -127,6 +148,7 @@ def test_a_tap_near_a_waypoint_opens_its_leg(browser, server, data):
     page.mouse.click(point["x"], point["y"])
     expect(heading(page)).to_have_text(leg_titles(data)["china-to-vietnam"])
     expect(page.locator("#leg-kicker")).to_have_text("Kunming / Yunnan · Leg 3 of 10")
+    assert selected_leg(page) == "china-to-vietnam"
     assert_clean(page)
     context.close()
 
@@ -160,6 +182,43 @@ def test_keyboard_steps_through_the_legs_with_a_visible_focus(browser, server, d
     context.close()
 
 
+def test_play_the_journey_moves_on_by_itself_and_stops_when_the_viewer_chooses(browser, server, data):
+    context, watch = offline_context(browser, viewport=PHONE, reduced_motion="reduce")
+    page = context.new_page()
+    watch_console(page, watch)
+    page.clock.install()
+    page.goto(server.url)
+    wait_for_route(page)
+    titles = list(leg_titles(data).values())
+    play = page.locator("#play")
+    expect(play).to_have_text("Play the journey")
+    play.click()
+    expect(heading(page)).to_have_text(titles[0])
+    expect(play).to_have_text("Pause")
+    page.clock.run_for(6_500)
+    expect(heading(page)).to_have_text(titles[1])
+    page.locator("#prev").click()  # the viewer's own choice stops the player
+    expect(play).to_have_text("Play the journey")
+    page.clock.run_for(13_000)
+    expect(heading(page)).to_have_text(titles[0])
+    play.click()
+    page.clock.run_for(6_500)
+    expect(heading(page)).to_have_text(titles[1])
+    play.click()  # pause
+    page.clock.run_for(13_000)
+    expect(heading(page)).to_have_text(titles[1])
+    play.click()
+    for title in titles[2:]:  # on to the last leg, then it stops there
+        page.clock.run_for(6_100)
+        expect(heading(page)).to_have_text(title)
+    page.clock.run_for(6_100)
+    expect(play).to_have_text("Play the journey")
+    expect(heading(page)).to_have_text(titles[-1])
+    assert watch.console_errors == []
+    assert watch.external == []
+    context.close()
+
+
 @pytest.mark.parametrize(
     ("address", "segment"),
     [
@@ -172,6 +231,7 @@ def test_deep_links_open_a_leg(browser, server, data, address, segment):
     context, page = open_page(browser, server.url + address)
     expected = leg_titles(data)[segment] if segment else "The whole route"
     expect(heading(page)).to_have_text(expected)
+    assert selected_leg(page) == (segment or "")
     if segment:
         expect(page).to_have_url(re.compile(rf"/audience/#segment-{segment}$"))
     context.close()
@@ -296,7 +356,7 @@ def test_no_serious_accessibility_violations(browser, server, path):
 
 def test_works_from_a_file_with_no_server(browser, site_dir, data):
     context, page = open_page(browser, (site_dir / "index.html").as_uri(), LAPTOP)
-    page.locator("path.seg-thailand-bangkok").click()
+    click_leg(page, "thailand-bangkok")
     expect(heading(page)).to_have_text(leg_titles(data)["thailand-bangkok"])
     assert page.evaluate("navigator.serviceWorker ? navigator.serviceWorker.controller : null") is None
     page.locator("a[data-language]").click()

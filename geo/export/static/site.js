@@ -2,9 +2,10 @@
  *
  * The page's data is the JSON block #site-data, written by geo/export/site.py; it reaches
  * the page only through textContent, never as HTML. The map is whatever
- * geo.map.build.build_map drew: this script knows only its variable name (from the data)
- * and the class names its legs carry ("route-segment seg-<id>"), and finds legs by their
- * DOM class at the moment it needs them, so legs drawn later (one by one) are found too.
+ * geo.map.build.build_map drew: this script knows its variable name (from the data), the
+ * class names its legs carry ("route-segment seg-<id>"), and map.routeStory
+ * (static/map/route-story.js: select a leg, each leg's layer) when the map has one. Without
+ * it, the page highlights and fits legs itself, finding them by DOM class when it needs them.
  */
 (function () {
   "use strict";
@@ -79,6 +80,10 @@
 
   // ------------------------------------------------------------------------------ the map
 
+  // The map's own storytelling (geo.map's route-story.js: it flies to a leg, draws it, dims the
+  // others and keeps the view through resizes) when the map has it; else a highlight and fit of ours.
+  var story = map && map.routeStory && typeof map.routeStory.select === "function" ? map.routeStory : null;
+
   function routePaths() {
     return map ? map.getContainer().querySelectorAll("path.route-segment") : [];
   }
@@ -130,12 +135,27 @@
     return best;
   }
 
+  function flat(latlngs) {
+    return latlngs.length && Array.isArray(latlngs[0]) ? [].concat.apply([], latlngs.map(flat)) : latlngs;
+  }
+
+  // Each leg's line as drawn (curved, when the map draws curves), else as the data has it.
+  function legLines() {
+    var lines = [];
+    if (story && typeof story.eachSegment === "function") {
+      story.eachSegment(function (layer, props) {
+        if (byId[props.id] && layer.getLatLngs) { lines.push({ id: props.id, latlngs: flat(layer.getLatLngs()) }); }
+      });
+    }
+    return lines.length ? lines : data.legs.map(function (leg) { return { id: leg.id, latlngs: leg.line }; });
+  }
+
   // The leg nearest a tap, within data.tap_px: a 5 px line is hard to hit with a finger.
   function nearLeg(point) {
     var best = null;
     var bestDistance = data.tap_px;
-    data.legs.forEach(function (leg) {
-      var points = leg.line.map(function (latlng) { return map.latLngToContainerPoint(latlng); });
+    legLines().forEach(function (leg) {
+      var points = leg.latlngs.map(function (latlng) { return map.latLngToContainerPoint(latlng); });
       for (var i = 1; i < points.length; i += 1) {
         var d = L.LineUtil.pointToSegmentDistance(point, points[i - 1], points[i]);
         if (d < bestDistance) { best = { leg: leg.id, place: "" }; bestDistance = d; }
@@ -151,9 +171,20 @@
     if (hit) { select(hit.leg, { animate: true, place: hit.place }); }
   }
 
+  function show(id, animate) {
+    if (!map) { return; }
+    if (story) {
+      story.select(id, { draw: animate, animate: animate });
+    } else {
+      highlight(id);
+      fit(animate);
+    }
+  }
+
   function watchMap() {
     if (!map) { return; }
     map.on("click", onMapClick);
+    if (story) { return; }
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
       map.getContainer().addEventListener(name, function () { touched = true; }, { passive: true });
     });
@@ -188,10 +219,10 @@
   function select(id, options) {
     options = options || {};
     var leg = id && byId[id] ? byId[id] : null;
+    if (!options.playing && timer) { setPlaying(false); }
     current = leg ? leg.id : null;
     showPanel(leg, options.place);
-    highlight(current);
-    fit(!!options.animate);
+    show(current, !!options.animate);
     if (!options.initial) { setAddress(current); }
     if (options.reveal) {
       $("map-section").scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
@@ -205,6 +236,36 @@
     select(index >= 0 && index < data.legs.length ? data.legs[index].id : null, { animate: true });
   }
 
+  // ------------------------------------------------------------------------------ the player
+
+  // Plays the journey leg after leg, data.step_seconds each (the map flies, the leg draws, the panel
+  // can be read), and stops after the last or as soon as the viewer chooses anything themselves.
+  var timer = null;
+
+  function setPlaying(on) {
+    var button = $("play");
+    window.clearTimeout(timer);
+    timer = null;
+    button.classList.toggle("playing", on);
+    button.textContent = button.getAttribute(on ? "data-pause" : "data-play");
+    if (on) { timer = window.setTimeout(advance, data.step_seconds * 1000); }
+  }
+
+  function advance() {
+    var index = current ? byId[current].index + 1 : 0;
+    if (index >= data.legs.length) { setPlaying(false); return; }
+    select(data.legs[index].id, { animate: true, playing: true });
+    setPlaying(true);
+  }
+
+  function togglePlay() {
+    if (timer) { setPlaying(false); return; }
+    if (!current || byId[current].index === data.legs.length - 1) {
+      select(data.legs[0].id, { animate: true, playing: true });
+    }
+    setPlaying(true);
+  }
+
   function fromAddress() {
     var hash = /^#segment-([a-z0-9-]+)$/.exec(location.hash);
     if (hash) { return hash[1]; }
@@ -215,6 +276,7 @@
   $("prev").addEventListener("click", function () { step(-1); });
   $("next").addEventListener("click", function () { step(1); });
   $("whole").addEventListener("click", function () { select(null, { animate: true }); });
+  $("play").addEventListener("click", togglePlay);
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-leg]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
@@ -226,9 +288,22 @@
     if (id && byId[id] && id !== current) { select(id, { animate: true, reveal: true }); }
   });
 
+  // The map may be in the middle of a zoom it began on its own (route-story.js fits the view when it
+  // first sees its size), and Leaflet drops a view asked for during a zoom animation. So the first
+  // view is asked for again when that zoom ends, unless the viewer has taken the map meanwhile.
+  function settleFirstView() {
+    if (!map) { return; }
+    var taken = false;
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
+      map.getContainer().addEventListener(name, function () { taken = true; }, { passive: true, once: true });
+    });
+    map.once("zoomend", function () { if (!taken) { show(current, false); } });
+  }
+
   watchMap();
   var start = fromAddress();
   select(start, { initial: !start || !byId[start] });
+  settleFirstView();
   if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
     navigator.serviceWorker.register(data.root + "sw.js").catch(function () { return null; });
   }
