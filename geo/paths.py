@@ -17,7 +17,21 @@ QUOTES = "quotes.csv"
 COSTS = "costs.csv"
 FIGURES = "figures.csv"
 EVENTS = "events.csv"
+ARRIVALS = "arrivals.csv"
+CLAIMS = "claims.csv"
 TOUR = "tour.csv"
 
 #: Every data file the app reads, in the order a maintainer would check them.
-DATA_FILES: tuple[str, ...] = (SOURCES, ROUTE, PLACES, COUNTRIES, QUOTES, COSTS, FIGURES, EVENTS, TOUR)
+DATA_FILES: tuple[str, ...] = (
+    SOURCES,
+    ROUTE,
+    PLACES,
+    COUNTRIES,
+    QUOTES,
+    COSTS,
+    FIGURES,
+    EVENTS,
+    ARRIVALS,
+    CLAIMS,
+    TOUR,
+)

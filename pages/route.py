@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.map.build import build_map, selection_layer
-from geo.story.charts import cost_timeline
+from geo.story.charts import timeline
 from geo.story.figures import cost_change
 from geo.story.legs import leg, leg_titles
 from geo.story.route_text import route_summary
@@ -94,7 +94,7 @@ def render() -> None:
     chart_col, quotes_col = st.columns([1, 1], gap="large")
     with chart_col:
         st.header(md(tr("route_map.cost_header")), anchor=False)
-        spec = cache.cached("chart:cost", view.key, lambda: cost_timeline(data, tr).to_dict())
+        spec = cache.cached("chart:timeline", view.key, lambda: timeline(data, tr).to_dict())
         st.vega_lite_chart(spec, width="stretch")
         st.caption(md(tr("route_map.cost_caption", change=cost_change(data, tr) or "")))
     with quotes_col:

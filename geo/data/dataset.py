@@ -44,6 +44,10 @@ class Dataset:
     events: pd.DataFrame
     #: Presenter chapters in order.
     tour: pd.DataFrame
+    #: North Koreans arriving in South Korea per year, by year; ``id`` is the year as text.
+    arrivals: pd.DataFrame
+    #: Each source's figure where sources disagree, indexed by id (the ledger).
+    claims: pd.DataFrame
 
     def segment(self, segment_id: str) -> pd.Series | None:
         rows = self.route[self.route["id"] == segment_id]
@@ -60,6 +64,12 @@ class Dataset:
         """``CBN News, "Title" (Author, 2023-10)``: how a source is cited next to a quote."""
         return self._source_labels.get(source_id, source_id)
 
+    def source_url(self, source_id: str) -> str | None:
+        """The source's web address, or None when it has none (or is unknown)."""
+        if source_id not in self.sources.index:
+            return None
+        return self.sources.loc[source_id, "url"] or None
+
     def bounds(self, segment_id: str | None = None) -> list[list[float]]:
         """``[[south, west], [north, east]]`` of one segment, or of the whole route (None or unknown id)."""
         seg = self.segment(segment_id) if segment_id else None
@@ -72,7 +82,8 @@ class Dataset:
         labels = {}
         for src in self.sources.to_dict("records"):
             extra = ", ".join(p for p in (src["author"], src["date"]) if p)
-            labels[src["id"]] = f'{src["outlet"]}, "{src["title"]}"' + (f" ({extra})" if extra else "")
+            title = f', "{src["title"]}"' if src["title"] else ""
+            labels[src["id"]] = f"{src['outlet']}{title}" + (f" ({extra})" if extra else "")
         return labels
 
 
@@ -99,6 +110,13 @@ def _table(parsed: ParsedFile) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=list(model_type.model_fields))
 
 
+def _arrivals(parsed: ParsedFile) -> pd.DataFrame:
+    """By year, with the year as text in ``id``: translations of a year's note are keyed by it."""
+    table = _table(parsed).sort_values("year").reset_index(drop=True)
+    table.insert(0, "id", table["year"].astype(str))
+    return table
+
+
 def build_dataset(validation: Validation) -> Dataset:
     """The Dataset of files that passed validation (call only when ``validation.ok``)."""
     files: Mapping[str, ParsedFile] = validation.files
@@ -121,6 +139,8 @@ def build_dataset(validation: Validation) -> Dataset:
         figures=_table(files[paths.FIGURES]).set_index("id", drop=False),
         events=_table(files[paths.EVENTS]),
         tour=_table(files[paths.TOUR]).sort_values("order").reset_index(drop=True),
+        arrivals=_arrivals(files[paths.ARRIVALS]),
+        claims=_table(files[paths.CLAIMS]).set_index("id", drop=False),
     )
 
 

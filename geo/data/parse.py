@@ -73,6 +73,12 @@ class CsvRow:
         value = self.cells.get("id")
         return value.strip() if isinstance(value, str) and value.strip() else None
 
+    @property
+    def key(self) -> str | None:
+        """What names the row to a person: its id, or its year in a per-year table (``arrivals.csv``)."""
+        year = self.cells.get("year")
+        return self.id or (year.strip() if isinstance(year, str) and year.strip() else None)
+
 
 @dataclass
 class Outline:

@@ -12,6 +12,7 @@ that looks like a precise location) are errors, not warnings.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -30,10 +31,13 @@ from geo.data.parse import MAX_ROWS, CsvRow, Feature, Outline, ParsedFile, loose
 from geo.data.schema import (
     COUNTRY_NAMES,
     CSV_MODELS,
+    ArrivalRow,
+    ClaimRow,
     CountryProperties,
     EventRow,
     PlaceProperties,
     SegmentProperties,
+    SourceRow,
     required_columns,
 )
 
@@ -52,6 +56,9 @@ SENSITIVE_KEY = re.compile(
     r"address|safe[\s_-]*house|phone|street|house[\s_-]*number|e-?mail|contact|gps|exact|precise|plus[\s_-]*code",
     re.IGNORECASE,
 )
+#: A web address a reader can open: http(s), a host name, and nothing that could end a
+#: Markdown link or an HTML attribute (spaces, quotes, brackets, angle brackets, backslashes).
+WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?([/?#][^\s()<>\[\]{}\"'`\\^|]*)?$")
 #: Points sampled along a segment to tell which country most of it lies in: enough to
 #: decide "most", and a fixed cost per segment whatever its number of vertices.
 COUNTRY_SAMPLES = 64
@@ -492,12 +499,110 @@ def check_rows(file: str, raw: bytes, max_rows: int | None) -> ParsedFile:
             for r in rows
         ),
     )
+    for rule in FILE_RULES.get(file, ()):
+        parsed.findings += rule(file, rows)
     return parsed
+
+
+def event_date_problems(row: EventRow) -> list[tuple[str, str]]:
+    """An event's dates are as precise as its ``precision`` says."""
+    return row.date_problems()
+
+
+def source_url_problems(row: SourceRow) -> list[tuple[str, str]]:
+    """A source's ``url`` is a web address a reader can open: http(s), no spaces or quotes."""
+    if not row.url or WEB_ADDRESS.match(row.url):
+        return []
+    return [
+        (
+            "url",
+            "expected a web address starting with https:// (or http://), with no spaces, "
+            f"quotes or brackets; got {_short(row.url)}",
+        )
+    ]
+
+
+def source_title_problems(row: SourceRow) -> list[tuple[str, str]]:
+    """A source without a known headline must at least have a ``url`` a reader can follow."""
+    if row.title or row.url:
+        return []
+    return [
+        ("title", "required, unless the source has a url (then say in the note why the headline is unknown)")
+    ]
+
+
+def claim_unit_problems(row: ClaimRow) -> list[tuple[str, str]]:
+    """A claim's ``value`` means nothing without its ``unit``."""
+    if row.value is None or row.unit:
+        return []
+    return [("unit", f"the value {row.value} needs its unit (USD, KRW, km, people…)")]
+
+
+#: The rules a row model is checked against beyond its field types, by model.
+ROW_RULES: dict[type[BaseModel], tuple[Callable[[Any], list[tuple[str, str]]], ...]] = {
+    EventRow: (event_date_problems,),
+    SourceRow: (source_url_problems, source_title_problems),
+    ClaimRow: (claim_unit_problems,),
+}
 
 
 def row_problems(model: BaseModel) -> list[tuple[str, str]]:
     """(field, message) pairs a row model finds in itself beyond its field types."""
-    return model.date_problems() if isinstance(model, EventRow) else []
+    return [problem for rule in ROW_RULES.get(type(model), ()) for problem in rule(model)]
+
+
+# --------------------------------------------------------------------------- arrivals.csv, row against row
+
+
+def _arrivals(rows: list[CsvRow]) -> list[tuple[CsvRow, ArrivalRow]]:
+    return [(r, r.model) for r in rows if isinstance(r.model, ArrivalRow)]
+
+
+def check_arrival_counts(file: str, rows: list[CsvRow]) -> list[Finding]:
+    """Every year has a count: a blank would draw as zero people."""
+    return [
+        Finding(
+            E,
+            file,
+            f"{m.year} has no count; every year needs the number of people who arrived",
+            "count",
+            line=r.line,
+        )
+        for r, m in _arrivals(rows)
+        if m.count is None
+    ]
+
+
+def check_arrival_years_unique(file: str, rows: list[CsvRow]) -> list[Finding]:
+    """One row per year: two counts for a year would be drawn on top of each other."""
+    first: dict[int, int] = {}
+    out = []
+    for r, m in _arrivals(rows):
+        if m.year in first:
+            message = (
+                f"{m.year} is already on line {first[m.year]}; give each year one row "
+                "(earlier or revised figures go in the note)"
+            )
+            out.append(Finding(E, file, message, "year", line=r.line))
+        else:
+            first[m.year] = r.line
+    return out
+
+
+def check_arrival_years_in_order(file: str, rows: list[CsvRow]) -> list[Finding]:
+    """Years listed from earliest to latest, so the file reads like the chart."""
+    arrivals = _arrivals(rows)
+    for (_, before), (r, m) in itertools.pairwise(arrivals):
+        if m.year < before.year:
+            message = f"{m.year} comes after {before.year}; list the years from earliest to latest"
+            return [Finding(W, file, message, "year", line=r.line)]
+    return []
+
+
+#: Rules that compare a file's rows with each other, by file.
+FILE_RULES: dict[str, tuple[Callable[[str, list[CsvRow]], list[Finding]], ...]] = {
+    paths.ARRIVALS: (check_arrival_counts, check_arrival_years_unique, check_arrival_years_in_order),
+}
 
 
 # --------------------------------------------------------------------------- one file, on its own

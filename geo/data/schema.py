@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 COUNTRY_NAMES = ("North Korea", "China", "Vietnam", "Laos", "Thailand", "South Korea")
 Country = Literal["North Korea", "China", "Vietnam", "Laos", "Thailand", "South Korea"]
@@ -24,6 +25,8 @@ PlaceRole = Literal["start", "waypoint", "border zone", "processing", "destinati
 #: (kept even when labels crowd), "if room" for the rest, "never" to leave it to the tooltip.
 PlaceLabel = Literal["always", "if room", "never"]
 Precision = Literal["year", "month", "day"]
+#: What a claim in ``claims.csv`` is about; each topic is one group of the ledger.
+ClaimTopic = Literal["cost", "rescued", "length", "names"]
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=60)]
@@ -40,6 +43,29 @@ def _split_ids(value: object) -> object:
 
 
 SourceIdList = Annotated[list[Slug], BeforeValidator(_split_ids), Field(min_length=1)]
+
+#: A whole number as people write it in a CSV cell: ``1047`` or ``1,047``.
+_WHOLE_NUMBER = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)$")
+
+
+def _whole_number_or_blank(value: object) -> object:
+    """``"1,047"`` → 1047 and a blank cell → None; anything else (``1,047.5``, ``about 200``) is refused.
+
+    A blank is let through on purpose: whether a blank is allowed is a rule of its own
+    (``geo.data.rules.check_arrival_counts``), with a message that says what is missing.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if _WHOLE_NUMBER.match(text):
+        return int(text.replace(",", ""))
+    raise PydanticCustomError("whole_number", "expected a whole number, such as 1047 or 1,047")
+
+
+#: Never negative: the pattern has no sign.
+WholeNumber = Annotated[int | None, BeforeValidator(_whole_number_or_blank)]
 
 
 class _Strict(BaseModel):
@@ -81,9 +107,12 @@ class CountryProperties(BaseModel):
 class SourceRow(_Lenient):
     id: Slug
     outlet: Text
-    title: Text
+    #: Blank only when the headline is not known; such a source needs a ``url`` (a rule checks).
+    title: OptionalText = ""
     author: OptionalText = ""
     date: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+    #: Where a reader can open the source (http or https). Blank when it has none.
+    url: OptionalText = ""
     note: OptionalText = ""
 
 
@@ -138,6 +167,8 @@ class EventRow(_Lenient):
     title: Text
     source_ids: SourceIdList
     note: OptionalText = ""
+    #: A short name for the event where it is written on a chart (blank: the chart uses the title).
+    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] = ""
 
     def date_problems(self) -> list[tuple[str, str]]:
         """(field, message) for dates that do not match the stated precision."""
@@ -169,6 +200,36 @@ class TourRow(_Lenient):
     source_ids: SourceIdList
 
 
+class ArrivalRow(_Lenient):
+    """North Koreans arriving in South Korea in one calendar year (Ministry of Unification figures)."""
+
+    year: int = Field(ge=1990, le=2100)
+    #: Required, but read blank-as-None so a missing count gets its own finding.
+    count: WholeNumber
+    source_ids: SourceIdList
+    #: Say here when a figure was first reported differently (preliminary, revised).
+    note: OptionalText = ""
+
+
+class ClaimRow(_Lenient):
+    """One source's figure for something the sources disagree about, with what it measures and when."""
+
+    id: Slug
+    topic: ClaimTopic
+    #: The figure as the source gives it, in words (``$3,000 → $20,000``, ``Sengeun Kim``).
+    figure: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    #: The number in ``unit``, when the figure is one; blank for names and words like "hundreds".
+    value: WholeNumber = None
+    unit: OptionalText = ""
+    measures: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    #: The time the figure is about, in words (``before COVID-19 → 2023``).
+    when: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    source_ids: SourceIdList
+    #: The source's own words, exactly as published and in their language. Never translated.
+    quote: Annotated[str, StringConstraints(strip_whitespace=True, max_length=600)] = ""
+    note: OptionalText = ""
+
+
 _EXAMPLE = {"year": "'2023'", "month": "'2023-01'", "day": "'2023-11-03'"}
 
 #: Which model checks which CSV file, and the columns it needs.
@@ -178,6 +239,8 @@ CSV_MODELS: dict[str, type[BaseModel]] = {
     "costs.csv": CostRow,
     "figures.csv": FigureRow,
     "events.csv": EventRow,
+    "arrivals.csv": ArrivalRow,
+    "claims.csv": ClaimRow,
     "tour.csv": TourRow,
 }
 

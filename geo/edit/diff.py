@@ -45,7 +45,7 @@ def _records(parsed: ParsedFile) -> dict[str, _Record]:
         key = f.id or f"#{f.index + 1}"
         out[key] = _Record(dict(f.properties), f.points)
     for row in parsed.rows:
-        out[row.id or f"line {row.line}"] = _Record(dict(row.cells))
+        out[row.key or f"line {row.line}"] = _Record(dict(row.cells))
     for o in parsed.outlines:
         out[o.name] = _Record(dict(o.properties), shape=o.shape)
     return out

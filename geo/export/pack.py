@@ -2,7 +2,7 @@
 
 Built from the same ``geo`` code and data as the app: the map is
 ``mapview.build_map`` in the projector theme, the chapters are
-``tour.chapters``, the cost chart is ``charts.cost_timeline`` rendered to SVG.
+``tour.chapters``, the chart is ``charts.timeline`` rendered to SVG.
 Leaflet and its images are inlined, so opening the file from ``file://`` with
 the network off requests nothing outside it.
 """
@@ -21,7 +21,7 @@ from geo.files import atomic_write
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.build import build_map
 from geo.map.theme import PROJECTOR
-from geo.story.charts import cost_timeline
+from geo.story.charts import timeline
 from geo.story.i18n import Strings, translate_dataset
 from geo.story.tour import chapters
 from geo.text import script_json
@@ -86,7 +86,7 @@ def build_pack(dataset: Dataset, tr: Strings) -> str:
         inset=False,
     )
     page = inline_assets(m.get_root().render())
-    chart_svg = vl_convert.vegalite_to_svg(cost_timeline(dataset, tr, height=220).to_json())
+    chart_svg = vl_convert.vegalite_to_svg(timeline(dataset, tr, width=560, height=320).to_json())
     overlay = _TEMPLATES.get_template("pack.html.j2").render(
         # Looked up as ``text["keys"]``: ``t.keys`` in a template is the dict's method, not the string.
         text={key: tr(f"pack.{key}") for key in PACK_STRINGS},

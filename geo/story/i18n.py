@@ -40,9 +40,12 @@ TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "route": ("title", "summary"),
     "places": ("name",),
     "tour": ("title", "text"),
-    "events": ("title", "note"),
-    "figures": ("period", "note"),
+    "events": ("title", "note", "label"),
+    "figures": ("label", "period", "note"),
     "costs": ("period",),
+    "claims": ("figure", "measures", "when", "note"),
+    #: Keyed by year: ``[arrivals.2025]``.
+    "arrivals": ("note",),
 }
 _DATA_KEY = re.compile(rf"^({'|'.join(TRANSLATABLE)})\.([a-z0-9-]+)\.([a-z_]+)$")
 #: Markup in a translation: a tag, a comment or a character reference. Translations are plain text.

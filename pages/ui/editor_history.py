@@ -76,16 +76,20 @@ def history_section(tr: Strings, account: Callable[[], Account | None]) -> None:
         format_func=lambda e: f"{e.short} · {e.date[:10]} · {e.author} · {e.summary}",
         key="history_pick",
     )
+    baseline = chosen.summary == history.BASELINE_SUBJECT
+    if baseline:
+        st.caption(md(tr("editor.history_baseline")))
     for name, found in history.changes(cache.data_dir(), chosen.commit).items():
-        st.subheader(md(name), anchor=False)
-        if found:
-            st.dataframe(changes_table(tr, found), hide_index=True, width="stretch")
-        else:
-            st.caption(md(tr("editor.history_not_comparable")))
-        st.button(
-            md_label(tr("editor.restore_button", name=name, commit=chosen.short)),
-            key=f"restore_{chosen.commit}_{name}",
-            on_click=on_restore,
-            args=(tr, account, chosen.commit, name),
-            icon=":material/history:",
-        )
+        # One line per file (what changed, in words); the record-by-record table on demand.
+        with st.expander(md_label(f"{name}: {history.describe_changes(found)}"), expanded=not baseline):
+            if found:
+                st.dataframe(changes_table(tr, found), hide_index=True, width="stretch")
+            else:
+                st.caption(md(tr("editor.history_not_comparable")))
+            st.button(
+                md_label(tr("editor.restore_button", name=name, commit=chosen.short)),
+                key=f"restore_{chosen.commit}_{name}",
+                on_click=on_restore,
+                args=(tr, account, chosen.commit, name),
+                icon=":material/history:",
+            )

@@ -18,6 +18,7 @@ from geo.story.route_text import route_list, route_table
 from geo.text import md, md_label
 from pages.ui import player
 from pages.ui.cache import View
+from pages.ui.ledger import show_ledger
 
 #: Quotes listed before "show all": enough to sit beside the cost chart.
 QUOTES_SHOWN = 5
@@ -37,6 +38,7 @@ def headlines(view: View) -> None:
         widths = [1.6 if "→" in figure.value else 1 for figure in figures]
         for column, figure in zip(st.columns(widths), figures, strict=True):
             column.metric(md_label(figure.label), figure.value, help=md(figure.help))
+        show_ledger(view)  # the other reported figures, side by side, on demand
 
 
 def chooser(

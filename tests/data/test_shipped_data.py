@@ -59,6 +59,8 @@ def test_every_source_is_used_and_every_fact_cites_one():
     assert data.route["sources"].map(len).min() >= 1
     assert data.places["sources"].map(len).min() >= 1
     cited = {s for ids in data.route["sources"] for s in ids} | set(data.quotes["source_id"])
+    for table in (data.arrivals, data.claims):
+        cited |= {s for ids in table["source_ids"] for s in ids}
     assert cited == set(data.sources.index)
 
 

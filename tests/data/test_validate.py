@@ -200,7 +200,7 @@ def test_csv_bad_cell_names_line_id_and_field(data_dir: Path):
 def test_csv_row_with_wrong_number_of_cells(data_dir: Path):
     with (data_dir / paths.SOURCES).open("a", encoding="utf-8") as f:
         f.write("extra,only three,cells\n")
-    assert any("has 3 cells; the header has 6" in m for m in messages(validate(data_dir)))
+    assert any("has 3 cells; the header has 7" in m for m in messages(validate(data_dir)))
 
 
 def test_event_date_must_match_its_precision(data_dir: Path):

@@ -112,7 +112,7 @@ def test_restore_exits_1_with_findings_when_the_old_version_no_longer_validates(
     history.save(
         data_dir,
         "sources.csv",
-        sources + b"newsrc,Outlet,A new source,,2024,\n",
+        sources + b"newsrc,Outlet,A new source,,2024,,\n",
         base_version=history.version(data_dir, "sources.csv"),
         author="ada",
         validate=validate_texts,
@@ -132,7 +132,7 @@ def test_restore_exits_1_with_findings_when_the_old_version_no_longer_validates(
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
         "data/route.geojson: feature 'laos-jungle' (#5): sources: unknown source 'newsrc' "
-        "(known: blog, cbn, film, yahoo)"
+        "(known: blog, cbn, chosun-2023, dailynk-2023, donga-2023, en-2023, film, france24-2020)"
     ]
     assert "nothing was written" in captured.err
 

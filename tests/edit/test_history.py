@@ -494,7 +494,7 @@ def test_restore_a_valid_old_version_commits_it(data_dir: Path):
 
 def test_restore_of_a_version_that_no_longer_validates_is_refused(data_dir: Path):
     sources = (data_dir / "sources.csv").read_bytes()
-    save(data_dir, "sources.csv", sources + b"newsrc,Outlet,A new source,,2024,\n")
+    save(data_dir, "sources.csv", sources + b"newsrc,Outlet,A new source,,2024,,\n")
     before_new_source = git(data_dir, "rev-parse", "HEAD~1").strip()
     obj = json.loads((data_dir / ROUTE).read_bytes())
     feature(obj, "laos-jungle")["properties"]["sources"].append("newsrc")

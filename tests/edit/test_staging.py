@@ -209,3 +209,28 @@ def test_markup_in_an_upload_stays_text_on_the_preview_map(data_dir: Path):
     assert "<img src=x" not in html
     assert "<script>alert(2)" not in html
     assert "\\u003cimg src=x" in html, "a JSON string the browser sets as text"
+
+
+def test_an_upload_is_parsed_once(data_dir: Path, monkeypatch):
+    """Validation, the diff and the preview all work from one parse of the upload."""
+    from collections import Counter
+
+    from geo.data.rules import check_file
+    from geo.data.validation import ParseCache, read_files, validate_files
+
+    cache = ParseCache()
+    validate_files(read_files(data_dir), cache=cache)  # the app's store has the files on disk parsed
+    parses: Counter[str] = Counter()
+
+    def counting(name: str, raw: bytes, *args):
+        parses[name] += 1
+        return check_file(name, raw, *args)
+
+    monkeypatch.setattr("geo.data.validation.check_file", counting)
+    staged = stage(
+        data_dir, ROUTE, retitled(data_dir, "laos-jungle", "Once"), origin="route.geojson", cache=cache
+    )
+    assert staged.ok
+    assert staged.preview is not None
+    assert [c.id for c in staged.changes] == ["laos-jungle"]
+    assert parses == {ROUTE: 1}, "the upload once; nothing on disk again"

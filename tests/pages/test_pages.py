@@ -104,7 +104,7 @@ def test_sources_page_lists_every_source(app: AppTest):
     app.switch_page("pages/sources.py").run()
     assert not app.exception
     assert app.title[0].value == "Sources"
-    shown = "\n".join(h.value for h in app.header)
+    shown = "\n".join(h.value for h in [*app.header, *app.subheader])
     for outlet in load_dataset().sources["outlet"]:
         assert md(outlet) in shown
 
