@@ -16,7 +16,7 @@ Layout (every link is relative, so it works under any path prefix)::
     assets/vendor/leaflet/...   vendored Leaflet (script, images, licence), as under static/
     assets/map/route-story.js   the map's own script (geo.map), as under static/
     assets/site.<hash>.css|js   the page's own style and behaviour (constant files)
-    assets/chart.<lang>.<hash>.svg   the chart, rendered by vl-convert
+    assets/chart.<lang>.<size>.<hash>.svg   the chart, rendered by vl-convert for a phone and wider
     assets/icon.svg
 
 The map is ``geo.map.build.build_map``'s folium figure, taken apart as the
@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pandas as pd
 import shapely
 import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -77,8 +78,9 @@ TAP_PX = 20
 FIT = {"max_zoom": 7, "padding": 28, "top": 60, "bottom": 44}
 #: Seconds each leg stays on screen while the journey plays (as ``pages.ui.player.STEP_S``).
 STEP_SECONDS = 6
-#: Quotes listed in "In their words" before "show all".
+#: Quotes listed in "In their words", and sources in "Sources", before "show all".
 QUOTES_SHOWN = 5
+SOURCES_SHOWN = 4
 
 
 # ------------------------------------------------------------------------------------ the map
@@ -283,19 +285,30 @@ def source_url(value: object) -> str:
     return url
 
 
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def source_records(dataset: Dataset) -> list[dict]:
-    """Every source for the list at the foot of the page; ``url`` only where the data has one."""
-    return [
-        {
-            "id": src["id"],
-            "outlet": src["outlet"],
-            "title": src["title"],
-            "byline": ", ".join(str(p) for p in (src.get("author"), src.get("date")) if p),
-            "note": src.get("note") or "",
-            "url": source_url(src.get("url")),
-        }
-        for src in dataset.sources.to_dict("records")
-    ]
+    """Every source for the list at the foot of the page; ``url`` only where the data has one.
+
+    A source whose headline is not known is linked by its address's host (``koreatimes.co.kr``).
+    """
+    records = []
+    for src in dataset.sources.to_dict("records"):
+        url = source_url(src.get("url"))
+        records.append(
+            {
+                "id": src["id"],
+                "outlet": src["outlet"],
+                "title": src["title"] or _host(url),
+                "byline": ", ".join(str(p) for p in (src.get("author"), src.get("date")) if p),
+                "note": src.get("note") or "",
+                "url": url,
+            }
+        )
+    return records
 
 
 def quote_records(dataset: Dataset, tr: Strings) -> list[dict]:
@@ -314,45 +327,48 @@ def quote_records(dataset: Dataset, tr: Strings) -> list[dict]:
 # ------------------------------------------------------------------------------------ the chart
 
 
+#: Plot widths (px) of the two renderings: a phone's column and a wide screen's half column.
+CHART_WIDTHS = {"narrow": charts.NARROW_PLOT_PX, "wide": 520}
+
+
 @dataclass(frozen=True)
 class Chart:
-    svg: str
+    """``charts.timeline`` as SVG, one rendering per width (no Vega runtime on the page)."""
+
+    svgs: dict[str, str]
     heading: str
+    #: ``charts.describe``: the chart in one paragraph, from the data.
     alt: str
     caption: str
-    #: ``(date, title)`` of the events the chart marks, which a static SVG cannot name on hover.
+    #: ``(date, title)`` of the events the chart marks, with their dates (the chart names them only).
     events: list[tuple[str, str]]
     sources: str
 
 
-def chart(dataset: Dataset, tr: Strings) -> Chart:
-    """The chart as SVG (no Vega runtime on the page), with its text alternative.
+def _event_dates(dataset: Dataset, tr: Strings) -> list[tuple[str, str]]:
+    """The events inside the chart's time axis, in date order, with their dates as the data gives them."""
+    first_year = pd.Timestamp(charts.time_domain(dataset)[0], unit="ms").year
+    return [
+        (row["date"] + (f" {tr('chart.to')} {row['date_end']}" if row["date_end"] else ""), row["title"])
+        for _, row in dataset.events.sort_values("date", kind="stable").iterrows()
+        if int(row["date"][:4]) >= first_year
+    ]
 
-    ``charts.timeline`` (arrivals by year) is used when it exists, the cost timeline otherwise.
-    """
-    events = charts.timeline_events(dataset, tr)
-    labels = dict.fromkeys(
-        label
-        for ids in [*dataset.costs["source_ids"], *dataset.events["source_ids"]]
-        for label in map(dataset.source_label, ids)
-    )
-    change = cost_change(dataset, tr) or ""
-    timeline = getattr(charts, "timeline", None)
-    if timeline is not None:
-        # Its text alternative is the list of events under it; say more here once it exists.
-        spec = timeline(dataset, tr)
-        heading, caption, alt = tr("site.timeline_header"), "", tr("site.timeline_header")
-    else:
-        spec = charts.cost_timeline(dataset, tr, height=220)
-        heading, caption = tr("route_map.cost_header"), tr("site.cost_caption", change=change)
-        alt = tr("site.chart_alt", title=tr("chart.title"), change=change)
+
+def chart(dataset: Dataset, tr: Strings) -> Chart:
+    """The timeline of arrivals and the cost of a rescue, as the Route Map shows it, with its text."""
+    cited = [*dataset.costs["source_ids"], *dataset.events["source_ids"], *dataset.arrivals["source_ids"]]
+    labels = dict.fromkeys(dataset.source_label(sid) for ids in cited for sid in ids)
     return Chart(
-        svg=vl_convert.vegalite_to_svg(spec.to_json()),
-        heading=heading,
-        alt=alt,
-        caption=caption,
-        events=[(row["date_shown"], row["title"]) for _, row in events.iterrows()],
-        sources=f"{tr('story.sources_prefix')} {'; '.join(labels)}",
+        svgs={
+            size: vl_convert.vegalite_to_svg(charts.timeline(dataset, tr, theme="light", width=px).to_json())
+            for size, px in CHART_WIDTHS.items()
+        },
+        heading=tr("route_map.cost_header"),
+        alt=charts.describe(dataset, tr),
+        caption=tr("site.chart_caption", change=cost_change(dataset, tr) or ""),
+        events=_event_dates(dataset, tr),
+        sources="; ".join(labels),
     )
 
 
@@ -413,6 +429,7 @@ def render_page(
         chart=the_chart,
         route_items=list(zip(data.route["id"], route_list(data, tr), strict=True)),
         sources=source_records(data),
+        sources_shown=SOURCES_SHOWN,
         quotes_note=tr("app.quotes_as_published") if tr.lang != DEFAULT else "",
         site_css=(STATIC / "site.css").read_text(encoding="utf-8"),
     )
@@ -490,9 +507,10 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
     for tr, spec in zip(translators, specs, strict=True):
         data = translate_dataset(dataset, tr)
         the_chart = chart(data, tr)
-        svg = the_chart.svg.encode("utf-8")
-        assets["chart"] = f"{ASSETS_DIR}/{_hashed(f'chart.{spec.lang}.svg', svg)}"
-        files[assets["chart"]] = svg
+        for size, svg in the_chart.svgs.items():
+            content = svg.encode("utf-8")
+            assets[f"chart.{size}"] = f"{ASSETS_DIR}/{_hashed(f'chart.{spec.lang}.{size}.svg', content)}"
+            files[assets[f"chart.{size}"]] = content
         parts = map_parts(data, tr, root=spec.root)
         linked |= set(parts.linked)
         others = [o for o in specs if o is not spec]

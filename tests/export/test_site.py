@@ -133,21 +133,33 @@ def test_leaflet_is_the_vendored_copy_with_its_licence(site):
     assert not (site / "assets/vendor/leaflet/leaflet.css").exists()
 
 
-def test_no_absolute_url_to_another_host(site):
-    """Everything is relative; vendored Leaflet is byte for byte static/vendor (checked above)."""
+def test_no_absolute_url_to_another_host(site, data):
+    """Everything is relative; the only addresses elsewhere are the sources' own, as links that open
+    apart (vendored Leaflet is byte for byte static/vendor, checked above)."""
+    links = {esc(url) for url in data.sources["url"] if url}
+    assert links, "the shipped sources have web addresses"
     for rel, text in text_files(site).items():
         if is_vendored(rel):
             continue
         urls = set(_URL.findall(text)) - NAMESPACES
-        assert urls == set(), f"{rel} names another host: {sorted(urls)[:3]}"
+        assert urls <= links, f"{rel} names another host: {sorted(urls - links)[:3]}"
+        for url in urls:
+            as_link = f'<a href="{url}" rel="noopener noreferrer external" target="_blank">'
+            assert text.count(url) == text.count(as_link), f"{rel}: {url} appears other than as a link"
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?/""", html), "a root-relative link breaks under a prefix"
+    assert sum(html.count(link) for link in links) == len(links), "every source with an address is linked"
+    assert not re.search(r"""(?:src|href|srcset)\s*=\s*["']?/""", html), (
+        "a root-relative link breaks under a prefix"
+    )
 
 
 def test_no_vega_runtime_and_a_light_first_view(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "vega" not in html.lower()
-    assert re.search(r'<img src="assets/chart\.en\.[0-9a-f]{10}\.svg"', html)
+    assert re.search(
+        r'<source media="\(min-width: 600px\)" srcset="assets/chart\.en\.wide\.[0-9a-f]{10}\.svg">', html
+    )
+    assert re.search(r'<img src="assets/chart\.en\.narrow\.[0-9a-f]{10}\.svg" alt="Timeline, 20', html)
     # The whole site, both languages, is well under the 500 KB budget of the first view (gzip).
     import gzip
 
@@ -195,15 +207,18 @@ def test_waypoints_open_the_leg_that_starts_there(site):
     assert places["Seoul"] == "flight-seoul"  # nothing starts there: the leg that ends there
 
 
-def test_chart_falls_back_to_the_cost_timeline(data, monkeypatch):
+def test_chart_is_the_timeline_with_its_text(data):
     from geo.story import charts
     from geo.story.i18n import strings
 
     tr = strings("en")
-    assert site_module.chart(data, tr).heading == tr("route_map.cost_header")
-    stand_in = lambda dataset, tr: charts.cost_timeline(dataset, tr)  # noqa: E731
-    monkeypatch.setattr(charts, "timeline", stand_in, raising=False)
-    assert site_module.chart(data, tr).heading == tr("site.timeline_header")
+    the_chart = site_module.chart(data, tr)
+    assert set(the_chart.svgs) == {"narrow", "wide"}
+    assert all(svg.startswith("<svg") for svg in the_chart.svgs.values())
+    assert the_chart.alt == charts.describe(data, tr)
+    assert the_chart.heading == tr("route_map.cost_header")
+    assert ("2020", "COVID-19 shutdown closes borders; filming wraps") in the_chart.events
+    assert "Korea Herald" in the_chart.sources or "koreaherald" in the_chart.sources.lower()
 
 
 # ---------------------------------------------------------------------------------- languages
@@ -284,7 +299,13 @@ def test_planted_payloads_stay_text(data_dir: Path):
 
 def test_source_links_only_for_http_addresses(data):
     sources = data.sources.copy()
-    sources["url"] = ["https://example.org/story?a=1&b=2", "javascript:alert(1)", "", "ftp://x.org/"]
+    sources["url"] = ""
+    sources.iloc[:4, sources.columns.get_loc("url")] = [
+        "https://example.org/story?a=1&b=2",
+        "javascript:alert(1)",
+        "",
+        "ftp://x.org/",
+    ]
     files = build_site(dataclasses.replace(data, sources=sources), translators_for(["en"]))
     html = files["index.html"].decode("utf-8")
     links = re.findall(r'<a href="(https?://[^"]*)" rel="([^"]*)"', html)

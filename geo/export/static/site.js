@@ -283,6 +283,13 @@
     event.preventDefault();
     select(link.getAttribute("data-leg"), { animate: true, reveal: true });
   });
+  // A source further down may sit in the folded part of the list: unfold it before the link is followed.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#source-"]');
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    var folded = target && target.closest("details");
+    if (folded) { folded.open = true; }
+  }, true);
   window.addEventListener("hashchange", function () {
     var id = fromAddress();
     if (id && byId[id] && id !== current) { select(id, { animate: true, reveal: true }); }
