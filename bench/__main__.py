@@ -17,14 +17,26 @@ RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 #: Every section, in the order ``./bench/run`` runs them.
-SECTION_NAMES = ("start", "rerun", "payload", "browser", "scaling", "hostile", "sessions", "crowd", "site")
+SECTION_NAMES = (
+    "start",
+    "rerun",
+    "payload",
+    "browser",
+    "scaling",
+    "hostile",
+    "sessions",
+    "crowd",
+    "floor",
+    "site",
+)
 
 
 def _sections() -> dict:
     """Section name → the function that measures it (imported late: they pull in Streamlit and Playwright)."""
-    from bench import crowd, measures
+    from bench import crowd, floor, measures
 
-    return {name: getattr(crowd if name == "crowd" else measures, name) for name in SECTION_NAMES}
+    own_module = {"crowd": crowd, "floor": floor}
+    return {name: getattr(own_module.get(name, measures), name) for name in SECTION_NAMES}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,9 +85,7 @@ def _map_step_s(repeats: int) -> float:
     pristine = build_map(data, tr)
 
     def step() -> None:
-        st_folium(
-            copy.deepcopy(pristine), render=False, key="m", feature_group_to_add=selection_layer(data, None)
-        )
+        st_folium(copy.deepcopy(pristine), render=False, key="m", feature_group_to_add=selection_layer(None))
 
     step()
     return median_s(step, repeats)
@@ -172,7 +170,7 @@ _WATCH_HEADING = """([text, leg]) => {
     const now = () => performance.timeOrigin + performance.now();
     const shown = () => [...document.querySelectorAll('h1, h2, h3, h4')]
         .some((h) => h.textContent.includes(text));
-    const moved = () => [...document.querySelectorAll('iframe')].some((f) => {
+    const moved = () => !leg || [...document.querySelectorAll('iframe')].some((f) => {
         const box = f.contentDocument && f.contentDocument.querySelector('.leaflet-container');
         return box && box.dataset.selectedLeg === leg;
     });
@@ -194,7 +192,7 @@ _STAMP_NEXT = """(type) => {
 }"""
 
 
-def _latency_s(page, stamped, heading: str, leg: str, act) -> float:
+def _latency_s(page, stamped, heading: str, leg: str | None, act) -> float:
     """From the user's event (stamped in the document that receives it) to the leg's heading in the
     side panel and the map moving to the leg.
 

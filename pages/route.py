@@ -12,9 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.map.build import build_map, selection_layer
-from geo.story.charts import timeline
+from geo.story.charts import timeline_summary, timeline_svg
 from geo.story.figures import cost_change
-from geo.story.legs import leg, leg_titles
 from geo.story.route_text import route_summary
 from geo.text import md
 from pages.ui import cache, player, state
@@ -23,6 +22,7 @@ from pages.ui.route_blocks import (
     chooser,
     headlines,
     leg_story,
+    legs,
     quotes_section,
     route_as_text,
     whole_route_story,
@@ -34,7 +34,7 @@ SEGMENT_PARAM = "segment"
 
 def selected(view: cache.View) -> str | None:
     value = state.query(SEGMENT_PARAM)
-    return value if value in leg_titles(view.data) else None
+    return value if value in legs(view) else None
 
 
 def select(segment_id: str | None) -> None:
@@ -46,9 +46,9 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
 
     ``ticking``: this fragment was set up to rerun every ``player.STEP_S`` (the journey is playing).
     """
-    legs = list(leg_titles(view.data))
+    ids = list(legs(view))
     if ticking:
-        player.step_if_due(legs, selected(view), select)
+        player.step_if_due(ids, selected(view), select)
     if player.playing() != ticking:  # play started or stopped: the fragment's timer is set by a whole run
         st.rerun(scope="app")
     segment_id = selected(view)
@@ -56,7 +56,7 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
     def on_click() -> None:
         drawing = (st.session_state.get(MAP_KEY) or {}).get("last_active_drawing") or {}
         clicked = (drawing.get("properties") or {}).get("id")
-        if clicked in legs:
+        if clicked in ids:
             player.stop()
             select(clicked)
 
@@ -76,8 +76,8 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
         st.caption(md(route_summary(view.data, view.tr)))
     with side:
         headlines(view)
-        chooser(view, segment_id, select, lambda: player.toggle(legs, selected(view), select))
-        story = leg(view.data, segment_id, view.tr) if segment_id else None
+        chooser(view, segment_id, select, lambda: player.toggle(ids, selected(view), select))
+        story = legs(view).get(segment_id or "")
         leg_story(view, story) if story else whole_route_story(view)
 
 
@@ -94,8 +94,9 @@ def render() -> None:
     chart_col, quotes_col = st.columns([1, 1], gap="large")
     with chart_col:
         st.header(md(tr("route_map.cost_header")), anchor=False)
-        spec = cache.cached("chart:timeline", view.key, lambda: timeline(data, tr).to_dict())
-        st.vega_lite_chart(spec, width="stretch")
+        # A static SVG with its labels in place: no charting runtime for every visitor to load.
+        svg = cache.cached("chart:timeline", view.key, lambda: timeline_svg(data, tr))
+        st.image(svg, width="stretch", alt=timeline_summary(data, tr))
         st.caption(md(tr("route_map.cost_caption", change=cost_change(data, tr) or "")))
     with quotes_col:
         quotes_section(view)

@@ -13,7 +13,6 @@ import base64
 import re
 from pathlib import Path
 
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
@@ -21,7 +20,7 @@ from geo.files import atomic_write
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.build import build_map
 from geo.map.theme import PROJECTOR
-from geo.story.charts import timeline
+from geo.story.charts import timeline_svg
 from geo.story.i18n import Strings, translate_dataset
 from geo.story.tour import chapters
 from geo.text import script_json
@@ -86,7 +85,7 @@ def build_pack(dataset: Dataset, tr: Strings) -> str:
         inset=False,
     )
     page = inline_assets(m.get_root().render())
-    chart_svg = vl_convert.vegalite_to_svg(timeline(dataset, tr, width=560, height=320).to_json())
+    chart_svg = timeline_svg(dataset, tr, width=560, height=320)
     overlay = _TEMPLATES.get_template("pack.html.j2").render(
         # Looked up as ``text["keys"]``: ``t.keys`` in a template is the dict's method, not the string.
         text={key: tr(f"pack.{key}") for key in PACK_STRINGS},

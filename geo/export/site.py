@@ -44,7 +44,6 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import shapely
-import vl_convert
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
@@ -337,7 +336,7 @@ class Chart:
 
     svgs: dict[str, str]
     heading: str
-    #: ``charts.describe``: the chart in one paragraph, from the data.
+    #: ``charts.timeline_summary``: the chart in one sentence, from the data.
     alt: str
     caption: str
     #: ``(date, title)`` of the events the chart marks, with their dates (the chart names them only).
@@ -361,11 +360,11 @@ def chart(dataset: Dataset, tr: Strings) -> Chart:
     labels = dict.fromkeys(dataset.source_label(sid) for ids in cited for sid in ids)
     return Chart(
         svgs={
-            size: vl_convert.vegalite_to_svg(charts.timeline(dataset, tr, theme="light", width=px).to_json())
+            size: charts.timeline_svg(dataset, tr, theme="light", width=px)
             for size, px in CHART_WIDTHS.items()
         },
         heading=tr("route_map.cost_header"),
-        alt=charts.describe(dataset, tr),
+        alt=charts.timeline_summary(dataset, tr),
         caption=tr("site.chart_caption", change=cost_change(dataset, tr) or ""),
         events=_event_dates(dataset, tr),
         sources="; ".join(labels),

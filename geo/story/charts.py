@@ -550,3 +550,35 @@ def timeline(
 def cost_timeline(dataset: Dataset, tr: Strings, *, height: int = 260) -> alt.LayerChart:
     """Kept for callers of the old cost-only chart: now the whole timeline."""
     return timeline(dataset, tr, height=max(height, 300))
+
+
+def timeline_svg(
+    dataset: Dataset, tr: Strings, *, theme: Theme = "light", width: int = 640, height: int = 380
+) -> str:
+    """The timeline as a static SVG (vl-convert, offline): light pages need no charting runtime in the
+    browser, and text is drawn in place, so nothing depends on hovering."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(
+        timeline(dataset, tr, theme=theme, width=width, height=height).to_json()
+    )
+
+
+def timeline_summary(dataset: Dataset, tr: Strings) -> str:
+    """The timeline in one sentence, from the data: the image's text alternative."""
+    from geo.story.figures import cost_change
+
+    arrivals = dataset.arrivals.sort_values("year")
+    peak = arrivals.loc[arrivals["count"].idxmax()]
+    low = arrivals.loc[arrivals["count"].idxmin()]
+    last = arrivals.iloc[-1]
+    return tr(
+        "chart.summary",
+        change=cost_change(dataset, tr) or "",
+        peak=f"{int(peak['count']):,}",
+        peak_year=int(peak["year"]),
+        low=f"{int(low['count']):,}",
+        low_year=int(low["year"]),
+        last=f"{int(last['count']):,}",
+        last_year=int(last["year"]),
+    )

@@ -56,3 +56,8 @@ def leg(dataset: Dataset, segment_id: str, tr: Strings) -> Leg | None:
         previous_id=ids[position - 1] if position > 0 else None,
         next_id=ids[position + 1] if position + 1 < len(ids) else None,
     )
+
+
+def all_legs(dataset: Dataset, tr: Strings) -> dict[str, Leg]:
+    """Every leg's story, in travel order: built once per data version and language by the app's cache."""
+    return {segment_id: leg(dataset, segment_id, tr) for segment_id in dataset.route["id"]}

@@ -12,6 +12,8 @@ otherwise.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,14 +64,38 @@ class View:
     key: tuple[str, str, str]
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _cached(name: str, key: tuple, _build: Callable[[], object]) -> object:
-    return _build()
+class _Built:
+    """Values built once per ``(name, key)`` for the whole server process, the newest 64 kept.
+
+    A plain dictionary under a lock rather than ``st.cache_resource``: a page asks for a
+    dozen cached things per run, and hashing the arguments the way Streamlit's caches do
+    cost more than building some of them.
+    """
+
+    def __init__(self, max_entries: int = 64) -> None:
+        self._values: OrderedDict[tuple[str, tuple], object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, name: str, key: tuple, build: Callable[[], T]) -> T:
+        with self._lock:
+            if (name, key) in self._values:
+                self._values.move_to_end((name, key))
+                return self._values[(name, key)]  # type: ignore[return-value]
+        value = build()  # outside the lock: building a map takes a while; a duplicate build is harmless
+        with self._lock:
+            self._values[(name, key)] = value
+            while len(self._values) > self._max:
+                self._values.popitem(last=False)
+        return value
+
+
+_BUILT = _Built()
 
 
 def cached(name: str, key: tuple, build: Callable[[], T]) -> T:
     """``build()`` once per ``(name, key)`` for the whole server. ``key`` is a ``View.key``."""
-    return _cached(name, key, build)  # type: ignore[return-value]
+    return _BUILT.get(name, key, build)
 
 
 def view() -> View | None:

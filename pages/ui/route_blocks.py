@@ -12,18 +12,28 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.story.figures import headline_figures
-from geo.story.legs import Leg, leg, leg_titles
+from geo.story.legs import Leg, all_legs
 from geo.story.quotes import filter_quotes, quote_citation
-from geo.story.route_text import route_list, route_table
+from geo.story.route_text import route_list
 from geo.text import md, md_label
 from pages.ui import player
-from pages.ui.cache import View
+from pages.ui.cache import View, cached
 from pages.ui.ledger import show_ledger
 
 #: Quotes listed before "show all": enough to sit beside the cost chart.
 QUOTES_SHOWN = 5
 WHOLE_ROUTE = ""
 SELECT_KEY = "segment_select"
+
+
+def legs(view: View) -> dict[str, Leg]:
+    """Every leg's story in travel order, built once per data version and language."""
+    return cached("legs", view.key, lambda: all_legs(view.data, view.tr))
+
+
+def titles_of(view: View) -> dict[str, str]:
+    """``{id: "6. Night trek through the jungle into Laos"}`` in travel order."""
+    return {segment_id: story.title for segment_id, story in legs(view).items()}
 
 
 def show_quote(view: View, quote) -> None:
@@ -45,7 +55,7 @@ def chooser(
     view: View, segment_id: str | None, select: Callable[[str | None], None], toggle_play: Callable[[], None]
 ) -> None:
     """The leg chooser, play/pause and previous/next: every way to choose a leg besides the map."""
-    tr, titles = view.tr, leg_titles(view.data)
+    tr, titles = view.tr, titles_of(view)
     st.session_state[SELECT_KEY] = segment_id or WHOLE_ROUTE
     st.selectbox(
         md_label(tr("route_map.leg_select")),
@@ -54,7 +64,7 @@ def chooser(
         key=SELECT_KEY,
         on_change=lambda: select(st.session_state[SELECT_KEY]),
     )
-    story = leg(view.data, segment_id, tr) if segment_id else None
+    story = legs(view).get(segment_id or "")
     play, prev_col, next_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     playing = player.playing()
     play.button(
@@ -92,7 +102,7 @@ def leg_story(view: View, story: Leg) -> None:
 
 
 def whole_route_story(view: View) -> None:
-    titles = leg_titles(view.data)
+    titles = titles_of(view)
     st.info(md(view.tr("route_map.choose_hint")))
     for _, quote in view.data.quotes[view.data.quotes["segment_id"] != ""].iterrows():
         st.markdown(f"**{md(titles[quote['segment_id']])}**")
@@ -100,7 +110,7 @@ def whole_route_story(view: View) -> None:
 
 
 def quotes_section(view: View) -> None:
-    data, tr, titles = view.data, view.tr, leg_titles(view.data)
+    data, tr, titles = view.data, view.tr, titles_of(view)
     st.header(md(tr("route_map.quotes_header")), anchor=False)
     f1, f2 = st.columns(2)
     speakers = sorted(data.quotes["speaker"].unique())
@@ -119,14 +129,9 @@ def quotes_section(view: View) -> None:
 
 
 def route_as_text(view: View) -> None:
-    data, tr = view.data, view.tr
-    st.header(md(tr("route_map.route_text_header")), anchor=False)
-    st.markdown(md(tr("route_map.route_list_intro")))
-    # A real ordered list (not a canvas table), so screen readers and find-in-page read it.
-    st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(route_list(data, tr), start=1)))
-    st.dataframe(
-        route_table(data, tr).drop(columns=["id"]),
-        hide_index=True,
-        width="stretch",
-        column_config={tr("story.col_distance"): st.column_config.NumberColumn(format="%d km")},
-    )
+    """The whole route in words. A real ordered list (not a canvas table), so screen readers and
+    find-in-page read it; each line already says the country, the way and the distance."""
+    st.header(md(view.tr("route_map.route_text_header")), anchor=False)
+    st.markdown(md(view.tr("route_map.route_list_intro")))
+    lines = route_list(view.data, view.tr)
+    st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(lines, start=1)))

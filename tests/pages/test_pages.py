@@ -33,7 +33,8 @@ def test_route_map_default_view(app: AppTest):
     assert [m.value for m in app.metric] == ["1,000+", "4", "$3,000 → $20,000"]
     assert all(m.help for m in app.metric), "every headline figure names its source"
     assert app.selectbox[0].value == ""
-    assert app.dataframe[0].value.shape[0] == len(load_dataset().route)
+    route_text = next(m.value for m in app.markdown if m.value.startswith("1. "))
+    assert len(route_text.splitlines()) == len(load_dataset().route), "the route as text: one line per leg"
     assert "Map of the escape route in 10 legs" in texts(app)
 
 
