@@ -2,8 +2,9 @@
 
 ``validate`` prints one line per finding and exits 1 on errors, so it can sit
 in a pre-commit hook or CI as well as in a maintainer's shell. ``export``
-writes the screening pack; ``history``, ``restore``, ``hash-password`` and
-``import`` are the maintainers' (``geo.edit.commands``).
+writes the screening pack (``--out``) or the static audience site (``--site``);
+``history``, ``restore``, ``hash-password`` and ``import`` are the maintainers'
+(``geo.edit.commands``).
 """
 
 from __future__ import annotations
@@ -62,19 +63,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geo.data.store import DataStore
-    from geo.export.pack import write_pack
 
     data_dir = Path(args.data) if args.data else paths.DATA_DIR
     snapshot = DataStore(data_dir).snapshot()
     if snapshot.dataset is None:
         for finding in snapshot.findings:
             print(format_finding(finding))
-        print("error: fix the data before exporting a screening pack", file=sys.stderr)
+        what = "an audience site" if args.site else "a screening pack"
+        print(f"error: fix the data before exporting {what}", file=sys.stderr)
         return 1
     # The catalogues beside the data, as the app reads them (``pages.ui.cache.translator``).
-    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang, data_dir / "i18n"))
+    i18n_dir = data_dir / "i18n"
+    if args.site:
+        return _export_site(snapshot.dataset, Path(args.site), args.lang, i18n_dir)
+    from geo.export.pack import write_pack
+
+    if args.lang and args.lang not in LANGUAGES:
+        print(f"error: --lang: one of {', '.join(LANGUAGES)} for a screening pack", file=sys.stderr)
+        return 2
+    target = write_pack(snapshot.dataset, Path(args.out), strings(args.lang or DEFAULT, i18n_dir))
     size = target.stat().st_size / 1024
     print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed", file=sys.stderr)
+    return 0
+
+
+def _export_site(dataset, out: Path, lang: str | None, i18n_dir: Path) -> int:
+    from geo.export.site import NotASiteError, translators_for, write_site
+
+    langs = [code.strip() for code in (lang or ",".join(LANGUAGES)).split(",") if code.strip()]
+    try:
+        translators = translators_for(langs, i18n_dir)
+        written = write_site(dataset, out, translators)
+    except (ValueError, NotASiteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    size = sum(p.stat().st_size for p in written) / 1024
+    print(
+        f"wrote {len(written)} files to {out} ({size:,.0f} KiB): serve the folder from any static host "
+        "(deploy/run up --audience-dir), or open index.html in a browser",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -84,12 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check data files; exit 1 on errors")
     p.add_argument("paths", nargs="*", help="a data directory and/or data files (default: data/)")
     p.set_defaults(func=cmd_validate)
-    e = sub.add_parser("export", help="write the offline screening pack: one self-contained HTML file")
-    e.add_argument(
-        "--out", required=True, help="a .html file, or a directory for escape-route-screening.html"
+    e = sub.add_parser(
+        "export", help="write the offline screening pack (one HTML file) or the static audience site"
+    )
+    target = e.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="a .html file, or a directory for escape-route-screening.html")
+    target.add_argument(
+        "--site", metavar="DIR", help="a folder for the audience site (replaces an earlier site there)"
     )
     e.add_argument(
-        "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
+        "--lang",
+        help="pack: one interface language (default: en); site: languages, comma-separated, the first "
+        f"at the folder's root (default: {','.join(LANGUAGES)})",
     )
     e.add_argument("--data", help="the data folder, with its i18n/ catalogues (default: data/)")
     e.set_defaults(func=cmd_export)

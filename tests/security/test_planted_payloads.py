@@ -234,6 +234,41 @@ def test_export_writes_the_pack_with_the_data_as_data(
     assert PIECES["expression"] in parsed.title, "{{ 7*7 }} shown, not evaluated"
 
 
+@pytest.fixture(scope="module")
+def site(planted: Planted, workdir: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert cli.main(["export", "--site", str(out), "--data", str(planted.data_dir)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("page", ["index.html", "ko/index.html"])
+def test_export_writes_the_audience_site_with_the_data_as_data(
+    planted: Planted, workdir: Path, site: Path, page: str
+):
+    html = (site / page).read_text(encoding="utf-8")
+    assert not (workdir / RCE_DIR).exists()
+    assert f"pid={os.getpid()}" not in html
+    parsed = _Pack()
+    parsed.feed(html)
+    scripts = "\n".join(parsed.scripts)
+    for piece in PIECES.values():
+        if set(piece) & set("<>"):
+            assert piece not in html, f"raw {piece!r} in {page}"
+    for piece in ("{{ 7*7 }}", "{# c #}", "}} {{ {% {#", "<img src=x onerror=alert(1)>"):
+        assert script_json(piece)[1:-1] in scripts, f"{piece!r} is in {page}'s data, JSON-escaped"
+    assert PIECES["expression"] in parsed.title, "{{ 7*7 }} shown in the title, not evaluated"
+    assert not [a for a in parsed.attribute_names if a.startswith("on")], "no event handler from data"
+    allowed = appview.source_urls(planted.data_dir)
+    external = [h for h in parsed.hrefs if re.match(r"[a-z]+:", h)]
+    assert external, "the sources are linked"
+    assert set(external) <= allowed, f"links other than the sources' own addresses: {set(external) - allowed}"
+    # The chart images' text is the planted catalogue and data text as SVG text nodes, escaped.
+    for svg in site.glob("assets/chart.*.svg"):
+        chart = svg.read_text(encoding="utf-8")
+        assert "<script" not in chart
+        assert "<img" not in chart
+
+
 class _Pack(HTMLParser):
     """The pack's scripts, its elements, and its text and attributes outside scripts."""
 
@@ -243,12 +278,16 @@ class _Pack(HTMLParser):
         self.texts: list[str] = []
         self.attributes: list[str] = []
         self.tags: set[str] = set()
+        self.attribute_names: list[str] = []
+        self.hrefs: list[str] = []
         self.title = ""
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         self.tags.add(tag)
         self.attributes += [v for _, v in attrs if v]
+        self.attribute_names += [name for name, _ in attrs]
+        self.hrefs += [v for name, v in attrs if name == "href" and v]
         self._in = tag if tag in ("script", "style", "title") else None
         if tag == "script":
             self.scripts.append("")
