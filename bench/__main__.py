@@ -17,7 +17,18 @@ RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 #: Every section, in the order ``./bench/run`` runs them.
-SECTION_NAMES = ("start", "rerun", "payload", "browser", "scaling", "hostile", "sessions", "crowd", "floor")
+SECTION_NAMES = (
+    "start",
+    "rerun",
+    "payload",
+    "browser",
+    "scaling",
+    "hostile",
+    "sessions",
+    "crowd",
+    "floor",
+    "site",
+)
 
 
 def _sections() -> dict:

@@ -8,9 +8,9 @@ sent to:
 - Streamlit alone: one replica, as ``./run`` serves it (the bundle from Python);
 - nginx + 1 replica and nginx + N replicas (``deploy.stack.Stack``): nginx serves
   the bundle and static files, the replicas only the websocket and probes;
-- the static audience site through the same nginx: a GET of every file of a
-  directory (until ``python -m geo export --site`` exists, the screening pack
-  from ``python -m geo export --out`` stands in), the baseline of every ratio.
+- the static audience site (``python -m geo export --site``) through the same
+  nginx: a GET of every file, both languages (what a phone whose service worker
+  precaches the site fetches; a first view alone is less), the baseline of every ratio.
 
 Bounded: at most ``MAX_VIEWERS`` per step, each viewer ``SESSION_TIMEOUT_S``, the
 whole section a time budget; loopback only (``require_loopback``). A target stops
@@ -38,6 +38,7 @@ from pathlib import Path
 
 from bench.report import Section
 from bench.streamlit_client import Viewer, require_loopback, visit
+from harness import aio
 from harness.server import free_port_range
 
 KS = [1, 10, 50, 200]
@@ -262,7 +263,7 @@ def run_crowd(
         else app_viewer(url, session_timeout_s)
     )
     deadline = time.monotonic() + deadline_s
-    return asyncio.run(_crowd(target or url, k, one, server_pids, proxy_pids, window, deadline))
+    return aio.run(_crowd(target or url, k, one, server_pids, proxy_pids, window, deadline))
 
 
 # ------------------------------------------------------------------------------------- the section
@@ -274,14 +275,13 @@ def _audience_site(tmp: Path) -> tuple[Path, str]:
     if given and Path(given).is_dir():
         return Path(given).resolve(), f"`{given}`"
     out = tmp / "audience"
-    out.mkdir()
     subprocess.run(
-        [sys.executable, "-m", "geo", "export", "--out", str(out)],
+        [sys.executable, "-m", "geo", "export", "--site", str(out)],
         check=True,
         capture_output=True,
         cwd=Path(__file__).resolve().parents[1],
     )
-    return out, "the screening pack (`python -m geo export --out`), standing in for the audience site"
+    return out, "the audience site (`python -m geo export --site`), both languages"
 
 
 def _site_paths(site: Path) -> list[str]:

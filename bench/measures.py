@@ -496,3 +496,145 @@ def sessions(quick: bool = False) -> Section:
         f"each further tab {per:,.1f} MiB. Ratio 10 tabs / 1 tab: {readings[10] / readings[1]:.2f}×."
     )
     return section
+
+
+# ---------------------------------------------------------------------------------------- 8. audience site
+
+
+#: In every frame of a page: the absolute time (ms) at which the route's legs are all in the DOM,
+#: as ``window.__routeDrawnAt``. Taken inside the browser, so no polling interval is in the number.
+_ROUTE_DRAWN = """(() => {
+    const want = %d;
+    const drawn = () => {
+        if (window.__routeDrawnAt) { return true; }
+        if (document.querySelectorAll('path.route-segment').length < want) { return false; }
+        window.__routeDrawnAt = performance.timeOrigin + performance.now();
+        return true;
+    };
+    const watch = () => {
+        if (!drawn()) {
+            new MutationObserver((_, observer) => { if (drawn()) { observer.disconnect(); } })
+                .observe(document, {subtree: true, childList: true});
+        }
+    };
+    watch();
+    // An iframe keeps its first (about:blank) window when it loads its page: watch the new document too.
+    window.addEventListener('DOMContentLoaded', watch);
+})();"""
+
+
+def _first_view(browser, url: str, in_frame: str | None, legs: int) -> tuple[float, int, int, int]:
+    """One cold visit (fresh context: no cache, no service worker): seconds from navigation to the
+    route drawn, HTTP bytes as transferred (compressed, headers included), requests, websocket bytes."""
+    from playwright.sync_api import expect
+
+    context, watch = offline_context(browser, viewport={"width": 390, "height": 844})
+    context.add_init_script(_ROUTE_DRAWN % legs)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes: dict[str, int] = {}
+    socket = [0]
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on(
+        "Network.webSocketFrameReceived",
+        lambda e: socket.__setitem__(0, socket[0] + len(e["response"]["payloadData"])),
+    )
+    page.goto(url, wait_until="commit")
+    scope = page.frame_locator(in_frame) if in_frame else page
+    expect(scope.locator("path.route-segment")).to_have_count(legs, timeout=60_000)
+    frame = page.locator(in_frame).element_handle().content_frame() if in_frame else page.main_frame
+    drawn_at = frame.evaluate("window.__routeDrawnAt")
+    started_at = page.evaluate("performance.timeOrigin")
+    # The rest of the first view: whatever else the page loads once the route is up (charts, fonts).
+    quiet_since, seen = time.monotonic(), len(sizes)
+    deadline = time.monotonic() + 15
+    while time.monotonic() - quiet_since < 1.0 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        if len(sizes) != seen:
+            quiet_since, seen = time.monotonic(), len(sizes)
+    assert watch.external == [], watch.external
+    context.close()
+    return (drawn_at - started_at) / 1000, sum(sizes.values()), len(sizes), socket[0]
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1000:,.0f} KB"
+
+
+def site(quick: bool = False) -> Section:
+    import gzip
+    import statistics
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from deploy.stack import find_nginx
+    from geo.export.site import translators_for, write_site
+    from harness.static_site import StaticSite
+
+    repeats = 3 if quick else 7
+    section = Section(
+        "8. Audience site: a phone's first view against the Streamlit Route Map (Chromium, offline)",
+        ["measure", "Streamlit Route Map (baseline)", "audience site (nginx, gzip)", "ratio", "target"],
+    )
+    if find_chromium() is None or find_nginx() is None:
+        section.notes.append(
+            "Skipped: needs Chromium (`./test` installs it) and nginx (`scripts/ensure_nginx.sh`)."
+        )
+        return section
+    data = load_dataset()
+    legs = len(data.route)
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        start = time.perf_counter()
+        files = write_site(data, Path(tmp) / "site", translators_for(["en", "ko"]))
+        built = time.perf_counter() - start
+        every_file = sum(len(gzip.compress(p.read_bytes(), 5)) for p in files)
+        server = start_app()
+        try:
+            with StaticSite(Path(tmp) / "site", Path(tmp) / "nginx") as static, sync_playwright() as pw:
+                b = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS, headless=True)
+                targets = {"app": (f"{server.url}/", MAP_FRAME), "site": (static.url, None)}
+                for url, frame in targets.values():  # warm: the app's first run, nginx's page cache
+                    _first_view(b, url, frame, legs)
+                runs: dict[str, list[tuple[float, int, int, int]]] = {name: [] for name in targets}
+                for _ in range(repeats):  # interleaved, so a busy moment of the machine hits both
+                    for name, (url, frame) in targets.items():
+                        runs[name].append(_first_view(b, url, frame, legs))
+                b.close()
+        finally:
+            stop_app(server)
+    app_t, site_t = (statistics.median(r[0] for r in runs[n]) for n in ("app", "site"))
+    app_b, site_b = (statistics.median(r[1] for r in runs[n]) for n in ("app", "site"))
+    app_n, site_n = (statistics.median(r[2] for r in runs[n]) for n in ("app", "site"))
+    app_ws = statistics.median(r[3] for r in runs["app"])
+    section.rows += [
+        ["time from navigation to the route drawn", ms(app_t), ms(site_t), f"{site_t / app_t:.1%}", "< 10 %"],
+        [
+            "HTTP bytes, first view (as transferred)",
+            _kb(app_b),
+            _kb(site_b),
+            f"{site_b / app_b:.1%}",
+            "< 500 KB",
+        ],
+        ["HTTP requests, first view", f"{app_n:,.0f}", f"{site_n:,.0f}", f"{site_n / app_n:.1%}", ""],
+        ["websocket messages received", _kb(app_ws), "none", "", ""],
+        [
+            "every file of the site, both languages (gzip 5): what its service worker precaches",
+            "",
+            _kb(every_file),
+            "",
+            "",
+        ],
+    ]
+    section.notes.append(
+        f"Medians of {repeats} cold first views each at 390×844 (a fresh browser context every time: no "
+        "HTTP cache, no service worker), the two targets interleaved after one warm-up visit each; every "
+        "request outside 127.0.0.1 aborted. The Route Map is `streamlit run app.py` as `./run` serves it "
+        "(harness.server.start_app: Streamlit sends its bundle uncompressed); the site is "
+        "`python -m geo export --site`, served by nginx as `deploy/` serves `/audience/`. Route drawn: "
+        "every leg's `path.route-segment` in the DOM (inside the map's iframe for the app), timed in the "
+        "page from its time origin. Bytes: Chromium's `encodedDataLength` of every HTTP response until "
+        f"the network was quiet for 1 s. The site was built in {ms(built)}."
+    )
+    return section

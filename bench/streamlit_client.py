@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import html
 import ipaddress
 import re
 import time
@@ -254,8 +255,9 @@ class SessionRun:
 
 
 def plain(markdown: str) -> str:
-    """Markdown as the viewer reads it, for comparisons: Streamlit's escapes (``\\:``) removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown as the viewer reads it, for comparisons: the escapes ``geo.text.md`` writes removed
+    (backslashes, character references such as ``&#58;``, invisible word joiners)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown)).replace("\u2060", "")
 
 
 def _element_texts(element) -> list[str]:

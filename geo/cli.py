@@ -2,9 +2,10 @@
 
 ``validate`` prints one line per finding and exits 1 on errors, so it can sit
 in a pre-commit hook or CI as well as in a maintainer's shell. ``export``
-writes the screening pack (and ``export --check`` checks one), ``handout`` the
-printable handout; ``history``, ``restore``, ``hash-password`` and
-``import`` are the maintainers' (``geo.edit.commands``).
+writes the screening pack (``--out``, and ``--check`` checks one) or the static
+audience site (``--site``), ``handout`` the printable handout; ``history``,
+``restore``, ``hash-password`` and ``import`` are the maintainers'
+(``geo.edit.commands``).
 """
 
 from __future__ import annotations
@@ -61,15 +62,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if has_errors(findings) else 0
 
 
-def _dataset_or_findings():
-    """The data as the app would show it, or None after printing why not (one line per finding)."""
+def _dataset_or_findings(args: argparse.Namespace, what: str):
+    """The data as the app would show it and its catalogues' folder, or (None, folder) after printing
+    why not (one line per finding)."""
     from geo.data.store import DataStore
 
-    snapshot = DataStore(paths.DATA_DIR).snapshot()
+    data_dir = Path(args.data) if args.data else paths.DATA_DIR
+    snapshot = DataStore(data_dir).snapshot()
     if snapshot.dataset is None:
         for finding in snapshot.findings:
             print(format_finding(finding))
-    return snapshot.dataset
+        print(f"error: fix the data before {what}", file=sys.stderr)
+    # The catalogues beside the data, as the app reads them (``pages.ui.cache.translator``).
+    return snapshot.dataset, data_dir / "i18n"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -79,21 +84,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         from geo.export.check import main as check_main
 
         return check_main(Path(args.check))
-    if not args.out:
-        print("error: export needs --out (or --check FILE)", file=sys.stderr)
-        return 2
     try:
         url = check_url(args.audience_url) if args.audience_url else None
     except AudienceURLError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    dataset = _dataset_or_findings()
+    dataset, i18n_dir = _dataset_or_findings(
+        args, "exporting an audience site" if args.site else "exporting a screening pack"
+    )
     if dataset is None:
-        print("error: fix the data before exporting a screening pack", file=sys.stderr)
         return 1
+    if args.site:
+        return _export_site(dataset, Path(args.site), args.lang, i18n_dir)
+    return _export_pack(dataset, Path(args.out), args.lang, i18n_dir, url)
+
+
+def _export_pack(dataset, out: Path, lang: str | None, i18n_dir: Path, url: str | None) -> int:
     from geo.export.pack import write_pack
 
-    target = write_pack(dataset, Path(args.out), strings(args.lang), audience_url=url)
+    if lang and lang not in LANGUAGES:
+        print(f"error: --lang: one of {', '.join(LANGUAGES)} for a screening pack", file=sys.stderr)
+        return 2
+    target = write_pack(dataset, out, strings(lang or DEFAULT, i18n_dir), audience_url=url)
     size = target.stat().st_size / 1024
     qr = (
         f"; the audience QR code opens {url}"
@@ -108,13 +120,16 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from geo.export.handout import FontMissing, write_handout
     from geo.present.qr import AudienceURLError
 
-    dataset = _dataset_or_findings()
+    dataset, i18n_dir = _dataset_or_findings(args, "making a handout")
     if dataset is None:
-        print("error: fix the data before making a handout", file=sys.stderr)
         return 1
     try:
         target = write_handout(
-            dataset, Path(args.out), strings(args.lang), paper=args.paper, audience_url=args.audience_url
+            dataset,
+            Path(args.out),
+            strings(args.lang, i18n_dir),
+            paper=args.paper,
+            audience_url=args.audience_url,
         )
     except (AudienceURLError, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -124,34 +139,63 @@ def cmd_handout(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_site(dataset, out: Path, lang: str | None, i18n_dir: Path) -> int:
+    from geo.export.site import NotASiteError, translators_for, write_site
+
+    langs = [code.strip() for code in (lang or ",".join(LANGUAGES)).split(",") if code.strip()]
+    try:
+        translators = translators_for(langs, i18n_dir)
+        written = write_site(dataset, out, translators)
+    except (ValueError, NotASiteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    size = sum(p.stat().st_size for p in written) / 1024
+    print(
+        f"wrote {len(written)} files to {out} ({size:,.0f} KiB): serve the folder from any static host "
+        "(deploy/run up --audience-dir), or open index.html in a browser",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("validate", help="check data files; exit 1 on errors")
     p.add_argument("paths", nargs="*", help="a data directory and/or data files (default: data/)")
     p.set_defaults(func=cmd_validate)
-    e = sub.add_parser("export", help="write the offline screening pack: one self-contained HTML file")
-    e.add_argument("--out", help="a .html file, or a directory for escape-route-screening.html")
-    e.add_argument(
-        "--lang", choices=list(LANGUAGES), default=DEFAULT, help="interface language (default: en)"
+    e = sub.add_parser(
+        "export", help="write the offline screening pack (one HTML file) or the static audience site"
     )
-    e.add_argument(
-        "--audience-url",
-        metavar="URL",
-        help="add a slide (and the Q key) with a QR code of this http(s) address, e.g. the audience site",
+    target = e.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="a .html file, or a directory for escape-route-screening.html")
+    target.add_argument(
+        "--site", metavar="DIR", help="a folder for the audience site (replaces an earlier site there)"
     )
-    e.add_argument(
+    target.add_argument(
         "--check",
         metavar="FILE",
         help="check a screening pack in headless Chromium, offline, at 1920x1080, 1280x720 and 1024x768; "
         "exit 1 listing the problems",
     )
+    e.add_argument(
+        "--lang",
+        help="pack: one interface language (default: en); site: languages, comma-separated, the first "
+        f"at the folder's root (default: {','.join(LANGUAGES)})",
+    )
+    e.add_argument(
+        "--audience-url",
+        metavar="URL",
+        help="pack: a slide (and the Q key) with a QR code of this http(s) address, e.g. the audience site",
+    )
+    e.add_argument("--data", help="the data folder, with its i18n/ catalogues (default: data/)")
     e.set_defaults(func=cmd_export)
     h = sub.add_parser("handout", help="write the printable one-page handout (PDF)")
     h.add_argument("--out", required=True, help="the PDF file to write")
     h.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT, help="language (default: en)")
     h.add_argument("--paper", choices=["a4", "letter"], default="a4", help="paper size (default: a4)")
     h.add_argument("--audience-url", metavar="URL", help="print a QR code of this http(s) address")
+    h.add_argument("--data", help="the data folder, with its i18n/ catalogues (default: data/)")
     h.set_defaults(func=cmd_handout)
     add_commands(sub)
     return parser

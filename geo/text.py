@@ -14,19 +14,52 @@ a renderer except through it:
 * ``script_json``: values inside a ``<script>`` that any template engine may
   see afterwards (branca wraps scripts in Jinja templates; streamlit-folium
   rewrites ``{{ 'name' }}`` in them);
-* ``csv_cell``: a value in a CSV file someone will open in a spreadsheet.
+* ``csv_cell`` and ``csv_bytes``: values in a CSV file someone will open in a spreadsheet.
+
+Streamlit's Markdown works in two passes, and escaping must stop both (checked
+against Streamlit 1.67's frontend; ``tests/security`` renders every case):
+
+1. Parsing (CommonMark, GFM, ``:red[…]`` directives, ``$…$`` LaTeX) reads the
+   characters as written, so a backslash escape or a character reference stops it.
+2. Then passes over the *decoded* text, where ``\\.`` and ``&#46;`` are plain
+   ``.`` again, so no escape can stop them: GFM's autolink pass (``www.x``,
+   ``http://x``, ``a@b.c`` become links), ``:material_icon:`` and ``:streamlit:``
+   (an icon, an image), emoji shortcodes ``:smile:``, and typographic
+   replacements (`` -> `` becomes an arrow). Before any parsing, the frontend
+   also rewrites every ``:material/`` in the source. These patterns are broken
+   with a word joiner (U+2060): invisible, no space, silent for screen readers.
 """
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import math
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
-#: What GitHub-flavoured Markdown turns into a link without any markup: ``www.x``, ``http://x``, ``a@b.c``.
-_AUTOLINK = re.compile(r"(?i)(www|https?|ftp|mailto)(\\\.|\\:)|@")
+#: U+2060 WORD JOINER: invisible and zero-width; placed inside a pattern, the pattern no longer matches.
+WORD_JOINER = "\u2060"
+#: Whitespace as JavaScript's ``\s`` (the frontend's passes use it), for the typographic replacements.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: Where a word joiner goes after the match, so that the frontend's passes over decoded text
+#: find nothing: after ``www`` before ``.`` and a scheme before ``:`` (autolinks); before ``@``
+#: (e-mail autolinks); after a ``:`` that opens a shortcode (``:smile:``, ``:material_map:``,
+#: ``:streamlit:``) or a directive name (``:red[``, ``:material/``).
+_JOIN_AFTER = re.compile(
+    r"(?i:www)(?=\.)|(?i:https?|ftp|mailto|xmpp)(?=:)|(?=@)|:(?=[A-Za-z]|[A-Za-z0-9_+-]+:)"
+)
+#: The typographic replacements (`` -> `` to an arrow…), which apply between spaces.
+_TYPOGRAPHIC = re.compile(rf"(?<![^{_JS_SPACE}])(<->|->|<-|--|>=|<=|~=)(?=[{_JS_SPACE}]|$)")
+#: The ASCII punctuation that can start Markdown, to backslash-escape. ``:`` becomes a character
+#: reference instead: the frontend rewrites ``:material/`` in the source, backslash or not.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&=\"'^])")
+#: Line endings as CommonMark reads them, and the spaces or tabs that could indent a code block.
+_LINE_END = re.compile(r"\r\n?")
+_INDENT = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+#: A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 #: Characters that must never appear literally inside a script: they could close the
 #: element (``</script``, ``<!--``), or open a template tag (``{{``, ``{%``, ``{#``).
 _SCRIPT_UNSAFE = {
@@ -41,8 +74,6 @@ _SCRIPT_UNSAFE = {
 }
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SCRIPT_UNSAFE_CHARS = re.compile("[" + re.escape("".join(_SCRIPT_UNSAFE)) + "]")
-#: A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _blank(value: object) -> bool:
@@ -54,50 +85,53 @@ def esc(value: object) -> str:
     return "" if _blank(value) else html.escape(str(value), quote=True)
 
 
+def _join_patterns(text: str) -> str:
+    """Word joiners where the frontend's passes over decoded text would find a pattern."""
+    text = _JOIN_AFTER.sub(lambda m: m.group(0) + WORD_JOINER, text)
+    return _TYPOGRAPHIC.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:], text)
+
+
 def md(value: object) -> str:
     """Escape text for anything Streamlit renders as Markdown: it shows exactly as written.
 
-    Every Markdown character is backslash-escaped, so no emphasis, link, image,
-    colour directive (``:red[…]``) or LaTeX (``$…$``) can form. GitHub-flavoured
-    Markdown also links bare ``www.`` and ``http://`` text and e-mail addresses
-    after escapes are read, so their ``.``, ``:`` and ``@`` become character
-    references that render as the same characters but are not linked.
+    Every punctuation character that can start Markdown is backslash-escaped
+    (``:`` becomes a character reference), so no emphasis, link, image, colour directive
+    (``:red[…]``), LaTeX (``$…$``), HTML or block (heading, list, quote, table,
+    code) can form; word joiners stop the passes over decoded text (see the
+    module's docstring). Line breaks stay line breaks. Spaces and tabs around
+    each line (which would indent a code block, and which Markdown drops
+    anyway) and whitespace at the ends (which would keep the pages' ``**…**``
+    from closing) are dropped.
     """
     if _blank(value):
         return ""
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))
-    text = _AUTOLINK.sub(lambda m: "&#64;" if m.group(0) == "@" else m.group(1) + _entity(m.group(2)), text)
-    return text.replace("\n", "  \n")
+    text = _INDENT.sub("", _LINE_END.sub("\n", str(value))).strip()
+    text = _MD_SPECIAL.sub(r"\\\1", _join_patterns(text))
+    return text.replace(":", "&#58;").replace("\n", "  \n")
 
 
-#: What can start Markdown inside a label: emphasis, code, links and images, LaTeX, autolinks, HTML.
+#: What can start Markdown inside a label: emphasis, code, links and images, LaTeX, HTML.
 _LABEL_SPECIAL = re.compile(r"([\\`*_~\[\]$<])")
-#: Block markers at the start of a line (headings, quotes, lists): Streamlit would drop them.
-_LABEL_LINE_START = re.compile(r"(?m)^(\s*)([#>+-]|\d+(?=[.)]))")
-#: ``:smile:`` and ``:material/map:`` shortcodes, and ``&amp;``-style character references.
-_LABEL_SHORTCODE = re.compile(r":(?=[\w+/-]+:)")
+#: Block markers at the start (headings, quotes, lists): Streamlit would drop them.
+_LABEL_START = re.compile(r"^([#>+-]|\d+(?=[.)]))")
+#: ``&amp;``-style character references.
 _LABEL_ENTITY = re.compile(r"&(?=#?\w+;)")
-_BARE_AUTOLINK = re.compile(r"(?i)\b(www|https?|ftp|mailto)([.:])|@(?=\w)")
 
 
 def md_label(value: object) -> str:
-    """Escape a widget label: shown exactly as written, and left unchanged unless it contains Markdown."""
+    """Escape a widget label: shown exactly as written, and left unchanged unless it contains Markdown.
+
+    A label is one line: line breaks become spaces, and the spaces or tabs at
+    its ends (which could indent a code block) are dropped.
+    """
     if _blank(value):
         return ""
-    text = _LABEL_SPECIAL.sub(r"\\\1", str(value))
-    text = _LABEL_LINE_START.sub(
-        lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2)[0].isdigit() else "\\" + m.group(2)), text
+    text = " ".join(_LINE_END.sub("\n", str(value)).split("\n")).strip(" \t")
+    text = _LABEL_SPECIAL.sub(r"\\\1", _join_patterns(text))
+    text = _LABEL_START.sub(
+        lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text
     )
-    text = _LABEL_SHORTCODE.sub(r"\\:", text)
-    text = _LABEL_ENTITY.sub(r"\\&", text)
-    return _BARE_AUTOLINK.sub(
-        lambda m: "&#64;" if m.group(0) == "@" else m.group(1) + {".": "&#46;", ":": "&#58;"}[m.group(2)],
-        text,
-    )
-
-
-def _entity(escaped: str) -> str:
-    return {"\\.": "&#46;", "\\:": "&#58;"}[escaped]
+    return _LABEL_ENTITY.sub(r"\\&", text)
 
 
 def script_json(value: object) -> str:
@@ -119,3 +153,16 @@ def csv_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@``, tab or CR is quoted away."""
     text = "" if _blank(value) else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """A CSV download of ``rows`` (columns: the first row's keys), every header and cell through ``csv_cell``.
+
+    UTF-8 with a byte order mark, so that spreadsheets open Korean text as such.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = list(rows[0]) if rows else []
+    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerows([csv_cell(row.get(c)) for c in columns] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.story.i18n import Strings
 from geo.story.sources import CitedGroup, every_claim, source_usage, uses_text
-from geo.text import esc, md, md_label
+from geo.text import csv_bytes, esc, md, md_label
 from pages.ui import cache
 from pages.ui.ledger import korean_text, link, one_line, show_ledger
 
@@ -93,6 +93,13 @@ def render() -> None:
             st.caption(md(tr("sources_page.notes_in_english")))
         st.header(md(tr("sources_page.at_a_glance")), anchor=False)
         st.html(glance_table(usage, tr))
+        # A spreadsheet-safe copy: formula-like cells are quoted away (geo.text.csv_cell).
+        st.download_button(
+            md_label(tr("sources_page.download")),
+            csv_bytes(usage.drop(columns=["Note"]).to_dict("records")),
+            file_name="escape-route-sources.csv",
+            mime="text/csv",
+        )
         st.header(md(tr("sources_page.ledger_header")), anchor=False)
         show_ledger(view, where="inline")
         st.header(md(tr("sources_page.every_claim_header")), anchor=False)

@@ -1,8 +1,9 @@
-"""Shared fixtures: a private copy of the shipped data that a test may break."""
+"""Shared fixtures: a private copy of the shipped data that a test may break; Debian's Chromium."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo import paths
+from harness.browser import CHROMIUM_ARGS, find_chromium
 
 SEEDS = paths.PROJECT_DIR.parent / "shared" / "seeds"
 
@@ -32,3 +34,38 @@ def edit_geojson(directory: Path, name: str, change: Callable[[dict], None]) -> 
 
 def feature(obj: dict, feature_id: str) -> dict:
     return next(f for f in obj["features"] if f["properties"].get("id") == feature_id)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        message = "Chromium not found: ./test installs Debian's chromium (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; in CI browser tests must run, not skip")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str):
+    """One Chromium for the session, for ``tests/browser`` and ``tests/security``: a second
+    Playwright in the same thread fails."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(app, page: str):
+    """Point an AppTest at a page before its first run, as its address would.
+
+    The Route Map is the default page: its own name (``/route``, ``pages/route.py``)
+    only redirects there, and a redirect starts the page afresh, so it is opened
+    as the default page instead.
+    """
+    if page != "pages/route.py":
+        app.switch_page(page)
+    return app

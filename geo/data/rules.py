@@ -13,7 +13,6 @@ that looks like a precise location) are errors, not warnings.
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -384,8 +383,9 @@ def check_rings(file: str, index: int, name: str | None, geom: dict) -> list[Fin
                 if geom.get("type") == "MultiPolygon"
                 else (f"geometry.coordinates[{r}]")
             )
+            # Two or three numbers, as RFC 7946 positions are: anything more made shapely raise.
             ok = isinstance(ring, list) and all(
-                isinstance(pos, list) and len(pos) >= 2 and all(_is_number(v) for v in pos[:2])
+                isinstance(pos, list) and len(pos) in (2, 3) and all(_is_number(v) for v in pos)
                 for pos in ring
             )
             if not ok:
@@ -409,6 +409,14 @@ def check_rings(file: str, index: int, name: str | None, geom: dict) -> list[Fin
                     )
                 )
     return out
+
+
+def _lon_lat(geom: dict) -> dict:
+    """A checked (Multi)Polygon with every position as two floats: shapely raises on a ring that
+    mixes ``[lon, lat]`` and ``[lon, lat, altitude]``, which RFC 7946 does not forbid."""
+    polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    planar = [[[[float(p[0]), float(p[1])] for p in ring] for ring in rings] for rings in polygons]
+    return {"type": geom["type"], "coordinates": planar[0] if geom["type"] == "Polygon" else planar}
 
 
 def check_countries(file: str, obj: Any) -> ParsedFile:
@@ -435,7 +443,7 @@ def check_countries(file: str, obj: Any) -> ParsedFile:
             continue
         _, prop_findings = check_properties(file, index, name, raw, CountryProperties)
         parsed.findings += prop_findings
-        shape = shapely.geometry.shape(json.loads(json.dumps(geom, default=float)))
+        shape = shapely.geometry.shape(_lon_lat(geom))
         if not shape.is_valid:
             parsed.findings.append(
                 Finding(

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import ipaddress
 import re
 import secrets
 import threading
@@ -152,8 +153,21 @@ class Accounts:
 
 
 def client_key(client: str | None) -> str:
-    """How a client is throttled: its address as given (bounded); unknown clients share one counter."""
-    return (client if isinstance(client, str) and client else "unknown client")[:MAX_KEY_CHARS]
+    """How a client is throttled: its address (bounded); unknown clients share one counter.
+
+    An IPv6 address counts as its /64 network: one visitor usually holds a whole
+    /64 and could otherwise try from a new address every time.
+    """
+    if not (isinstance(client, str) and client):
+        return "unknown client"
+    try:
+        address = ipaddress.ip_address(client)
+        if address.version == 6:
+            mapped = address.ipv4_mapped
+            return str(mapped) if mapped else str(ipaddress.ip_network(f"{address}/64", strict=False))
+    except ValueError:
+        pass
+    return client[:MAX_KEY_CHARS]
 
 
 def name_key(name: str | None) -> str:
@@ -392,6 +406,9 @@ class Throttle:
     Per account name (as typed, so unknown names behave exactly like real ones):
     a larger allowance, then the same doubling wait, so that a guesser spread over
     many addresses slows down only the account under attack, never the others.
+    Only a client's free failures count against an account: past them the client
+    is braked by its own counter, and if its slow guesses counted too, one visitor
+    guessing every few minutes would keep that maintainer locked out for good.
 
     An attempt is counted as a failure when it is admitted (``admit``) and the
     count is cleared if it succeeds, so that parallel attempts from one client
@@ -428,8 +445,10 @@ class Throttle:
             wait = max(self._clients.wait_s(ckey, now), self._accounts.wait_s(akey, now))
             if wait > 0:
                 return wait
+            within_allowance = self._clients.failures(ckey) < self._clients.free
             self._clients.fail(ckey, now)
-            self._accounts.fail(akey, now)
+            if within_allowance:
+                self._accounts.fail(akey, now)
             return 0.0
 
     def succeeded(self, client: str | None, account: str | None) -> None:

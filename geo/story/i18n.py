@@ -70,6 +70,28 @@ def placeholders(text: str) -> set[str]:
         return {"<unbalanced braces>"}
 
 
+def fill(text: str, values: Mapping[str, object]) -> str | None:
+    """``text`` with each ``{name}`` replaced by ``values[name]`` and ``{{``/``}}`` by a brace.
+
+    None when the text asks for anything else: an unknown name, an attribute or
+    index (``{reason.__traceback__}`` would reach any object behind a value), a
+    conversion or a format spec (``{km:999999999}`` asks for a gigabyte), a
+    lone brace. ``str.format`` would do all of those; a catalogue is text.
+    """
+    out = []
+    try:
+        for literal, name, spec, conversion in string.Formatter().parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            if spec or conversion or name not in values:
+                return None
+            out.append(str(values[name]))
+    except ValueError:
+        return None
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Strings:
     """One language's strings with English behind them."""
@@ -81,10 +103,14 @@ class Strings:
     version: str = ""
 
     def __call__(self, key: str, /, **values: object) -> str:
+        """The string for ``key`` with ``values`` filled in (``fill``); English when this
+        language's string cannot be filled, and the string as written when neither can."""
         text = self.own.get(key)
-        if not isinstance(text, str):
-            text = self.fallback.get(key, key)
-        return text.format(**values) if values else text
+        english = self.fallback.get(key, key)
+        for candidate in (text, english):
+            if isinstance(candidate, str) and (filled := fill(candidate, values)) is not None:
+                return filled
+        return text if isinstance(text, str) else str(english)
 
     def get(self, key: str) -> str | None:
         """A translation of data, or None when there is none (show the data's English)."""
@@ -189,6 +215,13 @@ def _entry_problems(
         return out + ([problem] if problem else [])
     if key not in english:
         out.append((Severity.ERROR, "unknown key: not in en.toml (a typo?)"))
+    elif fill(value, {name: "" for name in placeholders(value) if name.isidentifier()}) is None:
+        out.append(
+            (
+                Severity.ERROR,
+                "a placeholder is a plain {name} (no attribute, index or format); a brace is {{ or }}",
+            )
+        )
     elif placeholders(value) != placeholders(english[key]):
         out.append(
             (

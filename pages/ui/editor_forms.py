@@ -178,7 +178,7 @@ def import_tab(tr: Strings) -> None:
         md_label(tr("editor.import_as")),
         ("route", "places"),
         horizontal=True,
-        format_func=lambda a: tr(f"editor.import_as_{a}"),
+        format_func=lambda a: md_label(tr(f"editor.import_as_{a}")),
     )
     if upload is None:
         return

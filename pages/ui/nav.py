@@ -1,5 +1,7 @@
 """The app's pages as ``st.Page`` objects, in the run's language: for ``app.py``'s navigation and for links.
 
+Page titles are Markdown in the navigation (an image in one would be fetched), so they are labels.
+
 A page's identity is its ``url_path``, so building the objects again (for a
 ``st.page_link``) names the same page ``st.navigation`` registered.
 """
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.story.i18n import Strings
+from geo.text import md_label
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,20 @@ def pages(tr: Strings) -> Pages:
     from pages import editor, presenter, route, sources
 
     return Pages(
-        route=st.Page(route.render, title=tr("nav.route_map"), icon=":material/map:", default=True),
+        route=st.Page(route.render, title=md_label(tr("nav.route_map")), icon=":material/map:", default=True),
         presenter=st.Page(
-            presenter.render, title=tr("nav.presenter"), icon=":material/slideshow:", url_path="presenter"
+            presenter.render,
+            title=md_label(tr("nav.presenter")),
+            icon=":material/slideshow:",
+            url_path="presenter",
         ),
         sources=st.Page(
-            sources.render, title=tr("nav.sources"), icon=":material/menu_book:", url_path="sources"
+            sources.render, title=md_label(tr("nav.sources")), icon=":material/menu_book:", url_path="sources"
         ),
-        editor=st.Page(editor.render, title=tr("nav.editor"), icon=":material/edit:", url_path="editor"),
-        route_alias=st.Page(route.render, title=tr("nav.route_map"), url_path="route", visibility="hidden"),
+        editor=st.Page(
+            editor.render, title=md_label(tr("nav.editor")), icon=":material/edit:", url_path="editor"
+        ),
+        route_alias=st.Page(
+            route.render, title=md_label(tr("nav.route_map")), url_path="route", visibility="hidden"
+        ),
     )

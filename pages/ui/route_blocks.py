@@ -14,8 +14,8 @@ import streamlit as st
 from geo.story.figures import headline_figures
 from geo.story.legs import Leg, all_legs
 from geo.story.quotes import filter_quotes, quote_citation
-from geo.story.route_text import route_list
-from geo.text import md, md_label
+from geo.story.route_text import route_list, route_table
+from geo.text import csv_bytes, md, md_label
 from pages.ui import player
 from pages.ui.cache import View, cached
 from pages.ui.ledger import show_ledger
@@ -135,3 +135,10 @@ def route_as_text(view: View) -> None:
     st.markdown(md(view.tr("route_map.route_list_intro")))
     lines = route_list(view.data, view.tr)
     st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(lines, start=1)))
+    # The legs as a spreadsheet-safe table: formula-like cells are quoted away (geo.text.csv_cell).
+    st.download_button(
+        md_label(view.tr("route_map.download_table")),
+        csv_bytes(route_table(view.data, view.tr).drop(columns=["id"]).to_dict("records")),
+        file_name="escape-route-legs.csv",
+        mime="text/csv",
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 
@@ -11,6 +10,7 @@ import pytest
 from bench.crowd import MAX_VIEWERS, run_crowd
 from bench.streamlit_client import plain, require_loopback, visit
 from geo.story.i18n import strings
+from harness import aio
 from harness.server import AppServer, start_app, stop_app
 
 
@@ -29,7 +29,7 @@ def test_one_session_runs_the_route_map_and_reads_its_title(app_server: AppServe
         await v.viewer.close()
         return v
 
-    v = asyncio.run(scenario())
+    v = aio.run(scenario())
     s = strings("en")
     run = v.session
     assert run.status == "FINISHED_SUCCESSFULLY"

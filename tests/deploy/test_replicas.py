@@ -21,6 +21,7 @@ from deploy.healthcheck import Supervisor
 from deploy.stack import Settings, Stack, find_nginx
 from geo import paths
 from geo.files import atomic_write
+from harness import aio
 from harness.server import free_port_range
 
 pytestmark = pytest.mark.slow
@@ -114,7 +115,7 @@ def test_a_session_sticks_to_one_replica(stack: Stack) -> None:
         await result.handle.close()
         await viewer.close()
 
-    asyncio.run(scenario())
+    aio.run(scenario())
 
 
 def test_b_new_viewers_are_spread_over_both_replicas(stack: Stack) -> None:
@@ -131,7 +132,7 @@ def test_b_new_viewers_are_spread_over_both_replicas(stack: Stack) -> None:
             await viewer.close()
         return http, sockets
 
-    http, sockets = asyncio.run(scenario())
+    http, sockets = aio.run(scenario())
     assert set(http) == set(addresses(stack)), http
     assert set(sockets) == set(addresses(stack)), sockets
 
@@ -148,7 +149,7 @@ def test_static_files_come_from_nginx_compressed_and_cached(stack: Stack) -> Non
         await viewer.close()
         return out
 
-    headers = asyncio.run(scenario())
+    headers = aio.run(scenario())
     for path, h in headers.items():
         assert "x-upstream" not in h, f"{path} went to a replica"
     bundle = next(h for p, h in headers.items() if p.startswith("/static/js/"))
@@ -185,7 +186,7 @@ def test_d_an_edit_in_the_shared_data_dir_shows_on_both_replicas(stack: Stack) -
             assert any(NEW_TITLE in t for t in texts), f"{upstream} did not show the edit"
             assert not any(old_title in t for t in texts)
 
-    asyncio.run(scenario())
+    aio.run(scenario())
 
 
 def test_z_killing_a_replica_moves_new_sessions_to_the_other(stack: Stack) -> None:
@@ -212,7 +213,7 @@ def test_z_killing_a_replica_moves_new_sessions_to_the_other(stack: Stack) -> No
             assert {answered(u) for u in v.viewer.upstreams} == {alive}
             await v.handle.close()
 
-    asyncio.run(scenario())
+    aio.run(scenario())
     error_log = Path(stack.error_log).read_text()
     assert "Connection refused" in error_log, "nginx saw the dead replica and retried elsewhere"
 
@@ -235,4 +236,4 @@ def test_z_killing_a_replica_moves_new_sessions_to_the_other(stack: Stack) -> No
         assert session.result.upstream == dead
         await session.close()
 
-    asyncio.run(back())
+    aio.run(back())
