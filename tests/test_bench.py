@@ -5,7 +5,7 @@ No timing is asserted here (machines are noisy); ``./bench/run`` reports ratios.
 
 from __future__ import annotations
 
-from bench.measures import dense_route, payload, synthetic_route
+from bench.measures import SCALING_SIZES, dense_route, payload, synthetic_route
 from geo import paths
 from geo.data import load_files
 from geo.data.findings import has_errors
@@ -18,6 +18,13 @@ def test_synthetic_route_is_valid_data():
     findings = validate_files(files).findings
     assert not has_errors(findings), [f for f in findings if f.is_error][:3]
     assert len(load_files(files).route) == 60
+
+
+def test_the_largest_scaling_route_stays_within_the_shipped_limits():
+    """Section 5 measures valid data; past the limits is section 6's subject."""
+    files = read_files(paths.DATA_DIR)
+    files[paths.ROUTE] = synthetic_route(files[paths.ROUTE], max(SCALING_SIZES))
+    assert validate_files(files).ok
 
 
 def test_dense_route_is_valid_data_below_the_limit():

@@ -209,6 +209,24 @@
     }).filter(function (b) { return b.w > 0 && b.h > 0; });
   }
 
+  /* What a label should not cover either: the waypoints' circles and the direction arrows. They do not move
+   * and never give way, but a key place forced into a crowd still goes where it covers the least of them. */
+  function markerBoxes(map) {
+    var frame = map.getContainer().getBoundingClientRect(), boxes = [];
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
+        var p = map.latLngToContainerPoint(layer.getLatLng()), r = layer.options.radius || 5;
+        boxes.push({ x: p.x - r, y: p.y - r, w: 2 * r, h: 2 * r, marker: true });
+      } else if (layer instanceof L.Marker && layer.getElement && layer.getElement()) {
+        var arrow = layer.getElement().querySelector(".route-arrow");
+        if (!arrow) { return; }
+        var r2 = arrow.getBoundingClientRect();
+        boxes.push({ x: r2.left - frame.left, y: r2.top - frame.top, w: r2.width, h: r2.height, marker: true });
+      }
+    });
+    return boxes.filter(function (b) { return b.w > 0 && b.h > 0; });
+  }
+
   function inside(b, size, margin) {
     return b.x >= margin && b.y >= margin && b.x + b.w <= size.x - margin && b.y + b.h <= size.y - margin;
   }
@@ -243,7 +261,8 @@
   RouteStory.prototype.layoutLabels = function () {
     if (!this.ready() || !this.labels.length) { return; }
     var map = this.map, size = map.getSize(), margin = 4;
-    var placed = controlBoxes(map);  // labels never hide under the legend, the inset or the buttons
+    // Labels never hide under the legend, the inset or the buttons, and keep off waypoints and arrows.
+    var placed = controlBoxes(map).concat(markerBoxes(map));
     this.labels.forEach(function (label) {
       var el = label.el, item = label.item;
       el.style.visibility = "hidden";
