@@ -28,7 +28,12 @@ def main() -> None:
         st.switch_page(app_pages.route, query_params=st.query_params.to_dict())
     css = (paths.STATIC_DIR / "app.css").read_text(encoding="utf-8")
     # Korean breaks between words, never inside one (김/성은); a word longer than the line still wraps.
-    korean = ".stApp { word-break: keep-all; overflow-wrap: anywhere; }" if tr.lang == "ko" else ""
+    # Every element, not only the frame: Streamlit sets "word-break: break-word" on its paragraphs.
+    korean = (
+        ":root .stApp, :root .stApp * { word-break: keep-all; overflow-wrap: anywhere; }"
+        if tr.lang == "ko"
+        else ""
+    )
     st.html(f"<style>{css}{korean}</style>")
     state.keep_language()
     # The editor opens even when no data has ever passed: it is how maintainers fix that.

@@ -151,7 +151,13 @@ def test_screenshots_whole_route_and_a_leg(browser, app_server, width: int, heig
     ):
         context, page = open_map(browser, app_server.url, width, height, address)
         if lang == "ko":
-            breaks = page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).wordBreak")
-            assert breaks == "keep-all", "Korean never breaks inside a word"
+            # Every paragraph and label, not only the frame (Streamlit's own rule for p broke 갈렙선교회/의).
+            breaks = page.evaluate(
+                """() => [...document.querySelectorAll('.stApp p, [data-testid="stMetricLabel"] *')]
+                    .filter(el => el.textContent.trim())
+                    .map(el => getComputedStyle(el).wordBreak)"""
+            )
+            assert breaks, "the page has text"
+            assert set(breaks) == {"keep-all"}, f"Korean never breaks inside a word: {set(breaks)}"
         screenshot(page, f"route-{name}-{lang}-{width}x{height}")
         context.close()
