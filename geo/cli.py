@@ -113,7 +113,20 @@ def _export_pack(dataset, out: Path, lang: str | None, i18n_dir: Path, url: str 
         else "; no audience QR code (add one with --audience-url)"
     )
     print(f"wrote {target} ({size:,.0f} KiB): open it in a browser; no network needed{qr}", file=sys.stderr)
+    _warn_if_only_here(url)
     return 0
+
+
+def _warn_if_only_here(url: str | None) -> None:
+    """A QR code of localhost opens the phone's own localhost: say so while the presenter can fix it."""
+    from geo.present.qr import opens_only_here
+
+    if url and opens_only_here(url):
+        print(
+            f"warning: {url} opens only on this computer, not on the audience's phones; "
+            "use an address the venue's network reaches",
+            file=sys.stderr,
+        )
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
@@ -136,6 +149,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
         return 2
     qr = "" if args.audience_url else " (no QR code: add one with --audience-url)"
     print(f"wrote {target}: one {args.paper.upper()} page{qr}", file=sys.stderr)
+    _warn_if_only_here(args.audience_url)
     return 0
 
 

@@ -58,3 +58,16 @@ def test_runs_as_a_module():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 error(s)" in result.stderr
+
+
+def test_export_warns_when_the_qr_code_would_open_only_this_computer(tmp_path: Path, capsys):
+    assert (
+        main(["export", "--out", str(tmp_path / "pack.html"), "--audience-url", "http://localhost:8501/"])
+        == 0
+    )
+    assert "opens only on this computer" in capsys.readouterr().err
+    assert (
+        main(["export", "--out", str(tmp_path / "pack.html"), "--audience-url", "https://map.example.org/"])
+        == 0
+    )
+    assert "opens only on this computer" not in capsys.readouterr().err

@@ -7,6 +7,7 @@ escaped into it by hand, and the URL becomes black and white modules, never text
 from __future__ import annotations
 
 import io
+import ipaddress
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +39,18 @@ def check_url(url: str) -> str:
             f"the audience URL must start with http:// or https:// and name a host; got {url!r}"
         )
     return url
+
+
+def opens_only_here(url: str) -> bool:
+    """Whether the address names this computer itself (localhost, a loopback address): a phone that scans
+    it opens its own localhost, not the show. Presenters testing on their laptop get this by default."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
 
 
 def audience_url(configured: str | None, page_url: str | None) -> str | None:

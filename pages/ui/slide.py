@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo import paths
 from geo.map.build import selection_layer, slide_map
-from geo.present.qr import qr_svg
+from geo.present.qr import opens_only_here, qr_svg
 from geo.present.slides import chart_svg, credits
 from geo.story.charts import timeline_summary
 from geo.story.tour import Chapter
@@ -99,9 +99,15 @@ def toggle_sheet(name: str) -> None:
 def _qr_sheet(tr, url: str | None, problem: str | None) -> str:
     hint = tr("slides.qr_hint") if url else (problem or tr("slides.qr_none"))
     code = f'<figure class="qr-code">{_svg_image(qr_svg(url), url)}</figure>' if url else ""
+    # Said on the sheet, where the presenter rehearses: a loopback address opens nothing on a phone.
+    local = (
+        f'<p class="qr-warning" role="alert">{esc(tr("slides.qr_local"))}</p>'
+        if url and opens_only_here(url)
+        else ""
+    )
     return (
         f'<section class="sheet qr" lang="{esc(tr.lang)}"><div><h2>{esc(tr("slides.qr_title"))}</h2>'
-        f'<p class="qr-hint">{esc(hint)}</p><p class="qr-url">{esc(url)}</p></div>{code}</section>'
+        f'<p class="qr-hint">{esc(hint)}</p><p class="qr-url">{esc(url)}</p>{local}</div>{code}</section>'
     )
 
 

@@ -82,6 +82,18 @@ def test_q_shows_the_audience_qr_code_and_i_the_credits(app: AppTest, monkeypatc
     assert "CBN News" in credits
     app.button(key="close_sheet").click().run()
     assert sheet(app) == ""
+    assert "qr-warning" not in qr, "a public address needs no warning"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8501/audience/", "http://localhost/audience/", "http://[::1]/a/"]
+)
+def test_an_address_only_this_computer_opens_is_drawn_with_a_warning(app: AppTest, monkeypatch, url: str):
+    monkeypatch.setenv("ESCAPE_ROUTE_AUDIENCE_URL", url)
+    presenter(app)
+    app.button(key="qr").click().run()
+    assert "data:image/svg" in sheet(app), "still drawn: the presenter may be rehearsing"
+    assert "opens only on this computer" in sheet(app)
 
 
 def test_a_bad_audience_address_is_said_not_drawn(app: AppTest, monkeypatch):
