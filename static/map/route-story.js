@@ -100,6 +100,7 @@
     this.drawHighlight(options.draw);
     this.touched = false;  // an explicit choice: follow it again through resizes
     this.fit(options.animate !== false);
+    this.layoutLabels();  // names keep off the chosen leg's halo even when the view does not move
     this.map.getContainer().setAttribute("data-selected-leg", this.selected || "");
   };
 
@@ -154,10 +155,19 @@
   /* ----------------------------------------------------------------------------------- labels */
 
   var CANDIDATES = {
-    place: ["right", "left", "above", "below"],
+    // The eight positions cartographers try around a point, the usual order of preference first.
+    place: ["right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left"],
     water: ["center", "below", "above"],
     country: ["center"]
   };
+
+  /* Where a label may go, nearest first: beside a place, then the same eight spots a little further out
+   * (where two legs leave a place side by side, the near spots all lie on a leg). */
+  function candidates(kind) {
+    var near = (CANDIDATES[kind] || CANDIDATES.place).map(function (k) { return { kind: k, gap: kind === "place" ? 9 : 0 }; });
+    if (kind !== "place") { return near; }
+    return near.concat(CANDIDATES.place.map(function (k) { return { kind: k, gap: 22 }; }));
+  }
 
   RouteStory.prototype.addLabels = function (items) {
     var map = this.map, self = this;
@@ -188,6 +198,10 @@
       case "left": return { x: point.x - gap - w, y: point.y - h / 2, w: w, h: h };
       case "above": return { x: point.x - w / 2, y: point.y - gap - h, w: w, h: h };
       case "below": return { x: point.x - w / 2, y: point.y + gap, w: w, h: h };
+      case "above-right": return { x: point.x + gap * 0.7, y: point.y - gap * 0.7 - h, w: w, h: h };
+      case "below-right": return { x: point.x + gap * 0.7, y: point.y + gap * 0.7, w: w, h: h };
+      case "above-left": return { x: point.x - gap * 0.7 - w, y: point.y - gap * 0.7 - h, w: w, h: h };
+      case "below-left": return { x: point.x - gap * 0.7 - w, y: point.y + gap * 0.7, w: w, h: h };
       default: return { x: point.x - w / 2, y: point.y - h / 2, w: w, h: h };
     }
   }
@@ -216,7 +230,7 @@
     map.eachLayer(function (layer) {
       if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)) {
         var p = map.latLngToContainerPoint(layer.getLatLng()), r = layer.options.radius || 5;
-        boxes.push({ x: p.x - r, y: p.y - r, w: 2 * r, h: 2 * r, marker: true });
+        boxes.push({ x: p.x - r, y: p.y - r, w: 2 * r, h: 2 * r, marker: true, cx: p.x, cy: p.y });
       } else if (layer instanceof L.Marker && layer.getElement && layer.getElement()) {
         var arrow = layer.getElement().querySelector(".route-arrow");
         if (!arrow) { return; }
@@ -225,6 +239,39 @@
       }
     });
     return boxes.filter(function (b) { return b.w > 0 && b.h > 0; });
+  }
+
+  /* The route's own strokes, as small boxes every few pixels along the part inside the map: place names
+   * keep off them (a name written over a leg reads as neither). The chosen leg counts with its halo. */
+  function lineBoxes(story) {
+    var map = story.map, size = map.getSize(), view = L.bounds([0, 0], [size.x, size.y]), boxes = [], step = 8;
+    story.eachSegment(function (layer, props) {
+      var half = ((props.style && props.style.weight) || 4) / 2 + (props.id === story.selected ? 6 : 1);
+      var lines = layer.getLatLngs();
+      if (lines.length && !Array.isArray(lines[0])) { lines = [lines]; }
+      lines.forEach(function (line) {
+        for (var i = 1; i < line.length; i++) {
+          var piece = L.LineUtil.clipSegment(
+            map.latLngToContainerPoint(line[i - 1]), map.latLngToContainerPoint(line[i]), view);
+          if (!piece) { continue; }
+          var n = Math.max(1, Math.ceil(piece[0].distanceTo(piece[1]) / step));
+          for (var k = 0; k <= n; k++) {
+            var x = piece[0].x + (piece[1].x - piece[0].x) * k / n, y = piece[0].y + (piece[1].y - piece[0].y) * k / n;
+            boxes.push({ x: x - half, y: y - half, w: 2 * half, h: 2 * half, line: true, cx: x, cy: y });
+          }
+        }
+      });
+    });
+    return boxes;
+  }
+
+  /* The waypoint a label names: its circle is where the label starts from, not something to avoid. */
+  function ownPoint(box, point) {
+    return box.marker && box.cx !== undefined && Math.abs(box.cx - point.x) < 2 && Math.abs(box.cy - point.y) < 2;
+  }
+
+  function atPoint(lineBox, point) {
+    return Math.abs(lineBox.cx - point.x) < 24 && Math.abs(lineBox.cy - point.y) < 24;
   }
 
   function inside(b, size, margin) {
@@ -247,7 +294,7 @@
   /* A key place with no free position: wherever it covers (and is covered by) the least. */
   function leastCovered(point, w, h, size, margin, placed) {
     var best = null, bestArea = Infinity;
-    ["right", "left", "above", "below", "center"].forEach(function (kind) {
+    CANDIDATES.place.concat(["center"]).forEach(function (kind) {
       var b = clamp(box(kind, point, w, h, 9), size, margin);
       var area = placed.reduce(function (sum, p) { return sum + overlapArea(b, p); }, 0);
       if (area < bestArea) { best = b; bestArea = area; }
@@ -262,7 +309,7 @@
     if (!this.ready() || !this.labels.length) { return; }
     var map = this.map, size = map.getSize(), margin = 4;
     // Labels never hide under the legend, the inset or the buttons, and keep off waypoints and arrows.
-    var placed = controlBoxes(map).concat(markerBoxes(map));
+    var placed = controlBoxes(map).concat(markerBoxes(map), lineBoxes(this));
     this.labels.forEach(function (label) {
       var el = label.el, item = label.item;
       el.style.visibility = "hidden";
@@ -271,10 +318,14 @@
       var point = map.latLngToContainerPoint([item.lat, item.lon]);
       var chosen = null;
       if (item.kind !== "country" && !inside({ x: point.x, y: point.y, w: 0, h: 0 }, size, 0)) { return; }
-      (CANDIDATES[item.kind] || CANDIDATES.place).some(function (kind) {
-        var b = box(kind, point, w, h, item.kind === "place" ? 9 : 0);
+      candidates(item.kind).some(function (spot) {
+        var b = box(spot.kind, point, w, h, spot.gap);
         if (item.kind === "country") { b = clamp(b, size, margin); }
-        var free = inside(b, size, margin) && !placed.some(function (p) { return overlaps(b, p); });
+        // A country's name may lie across a leg, as on any atlas page; a place's name may not, except
+        // where the legs meet at the place itself (its name starts right beside that point).
+        var free = inside(b, size, margin) && !placed.some(function (p) {
+          return overlaps(b, p) && !ownPoint(p, point) && !(p.line && (item.kind === "country" || atPoint(p, point)));
+        });
         if (free) { chosen = b; }
         return free;
       });

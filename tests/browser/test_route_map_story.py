@@ -86,6 +86,37 @@ def test_key_places_are_named_on_the_map_without_hovering(browser, app_server):
     context.close()
 
 
+#: Every visible place name's box, and how many points sampled along the drawn legs fall inside it.
+LABELS_ON_LEGS = """(selector) => {
+    const labels = [...document.querySelectorAll('.rs-label.rs-place')]
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => ({text: e.textContent, r: e.getBoundingClientRect()}));
+    const hits = [];
+    for (const path of document.querySelectorAll(selector)) {
+        const m = path.getScreenCTM(), length = path.getTotalLength();
+        for (let d = 0; d <= length; d += 4) {
+            const p = path.getPointAtLength(d);
+            const x = m.a * p.x + m.c * p.y + m.e, y = m.b * p.x + m.d * p.y + m.f;
+            for (const {text, r} of labels) {
+                if (x > r.left && x < r.right && y > r.top && y < r.bottom) { hits.push(text); }
+            }
+        }
+    }
+    return {labels: labels.map(l => l.text), hits: [...new Set(hits)]};
+}"""
+
+
+def test_place_names_keep_off_the_legs(browser, app_server):
+    """A name written over a leg reads as neither: measured on the whole route and on a chosen leg."""
+    for address in ("/", "/?segment=laos-jungle"):
+        context, page = open_map(browser, app_server.url, 1366, 768, address)
+        found = map_frame(page).evaluate(LABELS_ON_LEGS, "path.route-segment")
+        assert not found["hits"], f"{address}: names over a leg: {found['hits']}"
+        if "segment" in address:
+            assert {"Vietnam–Laos border jungle", "Northern Laos"} <= set(found["labels"]), found["labels"]
+        context.close()
+
+
 def test_choosing_a_leg_flies_to_it_and_whole_route_flies_back(browser, app_server):
     context, page = open_map(browser, app_server.url, 1366, 768)
     whole = leg_box(page, "laos-jungle")
