@@ -118,6 +118,22 @@ def test_projector_theme_reads_from_the_back_row(browser, packs):
     context.close()
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1920, 1080)])
+def test_the_controls_are_one_row_clear_of_the_counter(browser, packs, lang, size):
+    context, page = open_pack(browser, packs[lang], size)
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('#controls button')]
+                 .map(b => b.getBoundingClientRect().toJSON())""",
+    )
+    rows = {round(b["top"]) for b in boxes}
+    assert len(rows) == 1, f"the controls wrap to {len(rows)} rows at {size}"
+    right = max(b["right"] for b in boxes)
+    counter = page.locator("#progress").bounding_box()
+    assert right < counter["x"], "the last button ends before the counter starts"
+    context.close()
+
+
 def test_controls_hide_after_two_seconds_and_come_back_on_mouse_move(browser, packs):
     context, page = open_pack(browser, packs["en"])
     controls = page.locator("#controls")
