@@ -36,6 +36,8 @@
     }
     this.addLabels(spec.labels || []);
     map.on("zoomend moveend resize", function () { self.layoutLabels(); });
+    map.on("popupopen", function (e) { self.popup = e.popup; });
+    map.on("popupclose", function (e) { if (self.popup === e.popup) { self.popup = null; } });
     if (spec.inset) { this.addInset(spec.inset); }
     if (spec.fitOnStart) { this.fit(false); }
     map.routeStory = this;
@@ -63,15 +65,17 @@
     return [pad, pad];
   };
 
+  /* Show the target; true when it flies there (the view settles at the next "moveend"). */
   RouteStory.prototype.fit = function (animate) {
-    if (!this.ready()) { return; }
+    if (!this.ready()) { return false; }
     var options = { padding: this.padding(), maxZoom: this.spec.maxZoom || 8 };
     if (animate && !this.reduced()) {
       this.map.flyToBounds(this.target, L.extend({ duration: this.spec.flySeconds || 1.0 }, options));
-    } else {
-      // No zoom animation either: "at once" is what reduced motion (and a resize) asks for.
-      this.map.fitBounds(this.target, L.extend({ animate: false }, options));
+      return true;
     }
+    // No zoom animation either: "at once" is what reduced motion (and a resize) asks for.
+    this.map.fitBounds(this.target, L.extend({ animate: false }, options));
+    return false;
   };
 
   /* Keep the chosen view while the frame settles or resizes, until the viewer moves the map. */
@@ -99,9 +103,20 @@
     });
     this.drawHighlight(options.draw);
     this.touched = false;  // an explicit choice: follow it again through resizes
-    this.fit(options.animate !== false);
+    this.refitPopup(this.fit(options.animate !== false));
     this.layoutLabels();  // names keep off the chosen leg's halo even when the view does not move
     this.map.getContainer().setAttribute("data-selected-leg", this.selected || "");
+  };
+
+  /* A leg's popup opened by the click that chose it rides along with the flight and can end up past the
+   * map's top edge (its title cut off). Once the view has settled, open it again: Leaflet pans it in. */
+  RouteStory.prototype.refitPopup = function (flying) {
+    var map = this.map, popup = this.popup;
+    if (!popup) { return; }
+    var again = function () {
+      if (popup.isOpen()) { map.closePopup(popup); map.openPopup(popup); }
+    };
+    if (flying) { map.once("moveend", again); } else { window.setTimeout(again, 0); }
   };
 
   RouteStory.prototype.drawHighlight = function (draw) {

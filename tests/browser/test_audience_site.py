@@ -127,7 +127,7 @@ def test_map_draws_and_a_leg_click_tells_its_story(browser, server, data, viewpo
     assert selected_leg(page) == "laos-jungle"
     expect(page).to_have_url(re.compile(r"#segment-laos-jungle$"))
     expect(page.locator("a[data-language]")).to_have_attribute("href", "ko/index.html#segment-laos-jungle")
-    page.wait_for_timeout(900)
+    page.wait_for_timeout(1600)  # the flight to the leg ends before the picture is taken
     screenshot(page, f"audience-en-{viewport['width']}-leg")
     assert_clean(page)
     context.close()

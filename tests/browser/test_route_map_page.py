@@ -62,6 +62,21 @@ def test_clicking_a_segment_shows_its_quotes(offline_page, app_server, data):
     panel = offline_page.locator('[data-testid="stColumn"]').filter(has_text="What was said about this leg")
     expect(panel.get_by_text(tied[:40], exact=False)).to_be_visible()
     expect(frame.locator("path.route-selected")).to_have_count(1, timeout=10_000)
+    offline_page.wait_for_timeout(1600)  # the flight to the leg ends before the picture is taken
+    # The popup the click opened is whole inside the map after the flight (it rode past the top before).
+    popup, box = (
+        frame.locator(".leaflet-popup").bounding_box(),
+        offline_page.locator(MAP_FRAME).bounding_box(),
+    )
+    assert popup["y"] >= box["y"] - 1, "the popup's title is cut at the map's top edge"
+    assert popup["y"] + popup["height"] <= box["y"] + box["height"] + 1
+    # A mouse click draws no focus box around the leg (keyboard focus still shows a ring).
+    assert (
+        frame.locator("path.seg-laos-jungle.leaflet-interactive").evaluate(
+            "el => getComputedStyle(el).outlineStyle"
+        )
+        == "none"
+    )
     screenshot(offline_page, "route-map-selected", whole_page=True)
     assert offline_page.watch.external == []
     assert offline_page.watch.console_errors == []
