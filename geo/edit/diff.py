@@ -30,6 +30,22 @@ class Change:
     fields: tuple[str, ...] = ()
     #: A sentence about the geometry, when it moved.
     geometry: str = ""
+    #: What each changed property or column was and is, shortened (``short_value``): a maintainer
+    #: reviewing "title changed" wants to see the title.
+    values: tuple[tuple[str, str, str], ...] = ()
+
+
+#: How much of a value a review table shows before "…".
+SHORT_VALUE = 80
+
+
+def short_value(value: Any) -> str:
+    """A property or cell as one short line of text: lists joined, nothing for a missing value."""
+    if value is None:
+        return ""
+    text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= SHORT_VALUE else text[: SHORT_VALUE - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,12 @@ def diff_parsed(old: ParsedFile | None, new: ParsedFile | None) -> list[Change] 
             continue
         fields, geometry = _differences(before[key], record)
         if fields:
-            changes.append(Change("changed", key, tuple(fields), geometry))
+            values = tuple(
+                (k, short_value(before[key].fields.get(k)), short_value(record.fields.get(k)))
+                for k in fields
+                if k != "geometry"
+            )
+            changes.append(Change("changed", key, tuple(fields), geometry, values))
     order = {"removed": 0, "changed": 1, "added": 2}
     return sorted(changes, key=lambda c: (order[c.kind], c.id))
 

@@ -11,6 +11,9 @@ from geo.story.i18n import Strings
 from geo.text import md, md_label
 from pages.ui import cache, feedback
 
+#: The height of a row in Streamlit's data grid (its default row height, in pixels).
+ROW_PX = 35
+
 
 def files_section(tr: Strings) -> None:
     snap, folder = cache.snapshot(), cache.data_dir()
@@ -26,7 +29,8 @@ def files_section(tr: Strings) -> None:
         )
         for f in file_statuses(folder, snap.findings)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # Tall enough for every file (the default height hid the last one behind a scroll bar).
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=ROW_PX * (len(rows) + 1) + 3)
     if snap.findings:
         st.caption(md(tr("editor.same_findings")))
         feedback.show_findings(snap.findings, folder, tr)

@@ -216,16 +216,15 @@ def change_section(tr: Strings) -> None:
 
 
 def changes_table(tr: Strings, changes: list) -> pd.DataFrame:
-    columns = ("col_change", "col_id", "col_fields", "col_geometry")
-    return pd.DataFrame(
-        {
-            tr(f"editor.{k}"): v
-            for k, v in zip(
-                columns, (tr(f"editor.kind_{c.kind}"), c.id, ", ".join(c.fields), c.geometry), strict=True
-            )
-        }
-        for c in changes
-    )
+    """One row per record: what happened to it, which fields, and each changed field before and after."""
+    columns = ("col_change", "col_id", "col_fields", "col_before", "col_after", "col_geometry")
+
+    def row(c) -> tuple:
+        before = "\n".join(f"{field}: {old}" for field, old, _ in c.values)
+        after = "\n".join(f"{field}: {new}" for field, _, new in c.values)
+        return (tr(f"editor.kind_{c.kind}"), c.id, ", ".join(c.fields), before, after, c.geometry)
+
+    return pd.DataFrame({tr(f"editor.{k}"): v for k, v in zip(columns, row(c), strict=True)} for c in changes)
 
 
 def review_section(tr: Strings, staged: Staged, on_save: Callable[[Strings], None]) -> None:

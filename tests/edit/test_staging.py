@@ -9,7 +9,7 @@ import pytest
 
 from geo import paths
 from geo.data.parse import MAX_FILE_BYTES
-from geo.edit.diff import diff_file
+from geo.edit.diff import SHORT_VALUE, diff_file, short_value
 from geo.edit.staging import (
     dump_collection,
     format_problem,
@@ -58,6 +58,8 @@ def test_diff_by_feature_id(data_dir: Path):
     assert changes["flight-seoul"].kind == "removed"
     assert changes["new-leg"].kind == "added"
     assert changes["laos-jungle"].fields == ("title",)
+    title_was = json.loads(old)["features"][5]["properties"]["title"]
+    assert changes["laos-jungle"].values == (("title", title_was, "New title"),), "the review shows both"
     moved = changes["vietnam-jungle"]
     assert moved.fields == ("geometry",)
     assert moved.geometry.startswith("moved up to 11.")
@@ -69,6 +71,15 @@ def test_diff_of_csv_rows_by_id(data_dir: Path):
     new = old.replace(b"New Documentary", b"A New Documentary", 1)
     changes = diff_file(paths.SOURCES, old, new)
     assert [(c.kind, c.fields) for c in changes] == [("changed", ("title",))]
+
+
+def test_changed_values_are_one_short_line_each():
+    assert short_value(None) == ""
+    assert short_value(["yahoo", "film"]) == "yahoo, film"
+    assert short_value("two\n  lines") == "two lines"
+    long = short_value("x" * 500)
+    assert len(long) == SHORT_VALUE
+    assert long.endswith("…")
 
 
 def test_diff_of_unreadable_upload_is_none(data_dir: Path):

@@ -111,7 +111,14 @@ def test_signed_in_upload_review_and_save(make_app, data_dir: Path):
     assert not app.exception
     review = app.dataframe[-1].value
     assert review.to_dict("records") == [
-        {"change": "changed", "id": "laos-jungle", "fields": "title", "geometry": ""}
+        {
+            "change": "changed",
+            "id": "laos-jungle",
+            "fields": "title",
+            "before": "title: Night trek through the jungle into Laos",
+            "after": "title: Retitled by a maintainer",
+            "geometry": "",
+        }
     ]
     save = next(b for b in app.button if b.label == "Save")
     assert not save.disabled
@@ -191,6 +198,8 @@ def test_korean_editor_signs_in_reviews_and_saves(make_app, data_dir: Path):
             ko("editor.col_change"): ko("editor.kind_changed"),
             ko("editor.col_id"): "laos-jungle",
             ko("editor.col_fields"): "title",
+            ko("editor.col_before"): "title: Night trek through the jungle into Laos",
+            ko("editor.col_after"): "title: Retitled in Korean",
             ko("editor.col_geometry"): "",
         }
     ]
