@@ -76,3 +76,28 @@ def cost_change(dataset: Dataset, tr: Strings) -> str | None:
         parts.append(f"{qualifier}${row['value']:,}")
     text = tr("story.cost_change", before=parts[0], after=parts[1])
     return text[:1].upper() + text[1:]
+
+
+#: The event that dates the film's journey (``events.csv``): every leg of the route happened then.
+JOURNEY_EVENT = "journey-filmed"
+
+
+def journey_in_time(dataset: Dataset, tr: Strings) -> str | None:
+    """Where a leg's story sits on the timeline: the journey's years and what a rescue cost then.
+
+    Every leg belongs to the one journey the film follows, so the sentence is the same for each; it ties
+    the side panel to the timeline under the map while the journey plays. None when the data lacks the
+    event or the pre-COVID cost (nothing is guessed)."""
+    events = dataset.events[dataset.events["id"] == JOURNEY_EVENT]
+    cost = _figure(dataset, "cost-pre-covid")
+    if events.empty or cost is None:
+        return None
+    event = events.iloc[0]
+    years = str(event["date"])[:4] + (f"–{str(event['date_end'])[:4]}" if event["date_end"] else "")
+    qualifier = {"about": tr("story.about"), "more than": tr("story.more_than")}.get(cost["qualifier"], "")
+    return tr(
+        "route_map.leg_when",
+        years=years,
+        event=event["label"] or event["title"],
+        cost=f"{qualifier} ${cost['value']:,}".strip(),
+    )

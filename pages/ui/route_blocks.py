@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo.story.figures import headline_figures
+from geo.story.figures import headline_figures, journey_in_time
 from geo.story.legs import Leg, all_legs
 from geo.story.quotes import filter_quotes, quote_citation
 from geo.story.route_text import route_list, route_table
@@ -92,6 +92,9 @@ def leg_story(view: View, story: Leg) -> None:
     st.subheader(md(story.title), anchor=False)
     st.caption(md(story.facts))
     st.markdown(md(story.summary))
+    when = cached("journey-when", view.key, lambda: journey_in_time(view.data, tr))
+    if when:
+        st.caption(md(when))
     st.markdown(f"**{md(tr('route_map.said_about_leg'))}**")
     if story.quotes.empty:
         st.caption(md(tr("route_map.no_quote")))
