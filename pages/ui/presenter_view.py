@@ -10,11 +10,21 @@ from geo.story.tour import Chapter
 from geo.text import md, md_label
 from pages.ui import cache, show
 
+#: Dark, as the pack's presenter view: the laptop sits in a dark room beside the projector's screen.
 STYLE = """<style>
   [data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   .st-key-lang { display: none; }
+  .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] { background: #111111; color: #f2f2f2; }
+  .stApp :is(p, li, h1, h2, h3, blockquote, [data-testid="stMetricValue"]) { color: #f2f2f2; }
+  .stApp [data-testid="stCaptionContainer"] p, .stApp [data-testid="stMetricLabel"] p { color: #a9a9a9; }
+  .stApp blockquote { border-left-color: #ffd400; font-style: italic; }
+  .stApp blockquote, .stApp blockquote p { color: #e6e6e6 !important; opacity: 1; }
+  :is(.st-key-pv_now, .st-key-pv_next, .st-key-pv_notes) {
+    background: #1b1b1b; border-color: #333333 !important; }
   .st-key-pv_notes p { font-size: 1.45rem; line-height: 1.45; }
-  .st-key-pv_timer [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+  .st-key-pv_timer [data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; font-size: 3rem;
+    font-weight: 700; color: #ffffff; }
+  .st-key-pv_reset button { background: #1b1b1b; color: #ffffff; border-color: #9a9a9a; }
 </style>"""
 
 

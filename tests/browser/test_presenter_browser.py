@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from geo.data import load_dataset
+from geo.export.check import only_the_file
 from geo.export.pack import write_pack
 from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapters
@@ -154,6 +155,13 @@ def test_presenter_view_follows_the_show(browser, app_server, tour):
     page.bring_to_front()
     page.keyboard.press("ArrowRight")
     expect(now).to_have_text(f"{tour[1].progress} · {tour[1].title}", timeout=6_000)
+    # Dark, as the pack's: a white window beside the screen would light up a dark room.
+    background, text = view.evaluate(
+        """() => [getComputedStyle(document.querySelector('.stApp')).backgroundColor,
+                  getComputedStyle([...document.querySelectorAll('.st-key-pv_notes p')].pop()).color]"""
+    )
+    assert max(map(int, re.findall(r"\d+", background)[:3])) < 40, background
+    assert min(map(int, re.findall(r"\d+", text)[:3])) > 200, text
     screenshot(view, "presenter-view")
     context.close()
 
@@ -202,18 +210,9 @@ def test_reduced_motion_toggle(browser, app_server):
 def test_screening_pack_works_from_file_with_no_network(browser, tmp_path, tour):
     pack = write_pack(load_dataset(), tmp_path, strings("en"))
     context, watch = offline_context(browser, viewport=PROJECTOR)
-    requested: list[str] = []
     # Abort everything, even other local files: the pack must be entirely self-contained.
     context.unroute("**/*")
-
-    def gate(route) -> None:
-        if route.request.url == pack.as_uri():
-            route.continue_()
-        else:
-            requested.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
+    requested = only_the_file(context, pack)
     page = context.new_page()
     watch_console(page, watch)
     page.goto(pack.as_uri())
