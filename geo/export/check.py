@@ -20,18 +20,26 @@ class CheckUnavailable(RuntimeError):
     """No browser to check with (Playwright or Chromium missing)."""
 
 
-def _check_at(browser, path: Path, width: int, height: int) -> list[str]:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def only_the_file(context, path: Path) -> list[str]:
+    """Let a browser context load ``path`` and nothing else (no other file, no network): every other
+    request is aborted and listed in the returned list, which fills as the page runs. A venue has no
+    network, so a pack that asks for anything would break there."""
     requested: list[str] = []
 
     def gate(route) -> None:
-        if route.request.url.split("#")[0] == path.as_uri():
+        if route.request.url.split("#")[0].split("?")[0] == path.as_uri():
             route.continue_()
         else:
             requested.append(route.request.url)
             route.abort()
 
     context.route("**/*", gate)
+    return requested
+
+
+def _check_at(browser, path: Path, width: int, height: int) -> list[str]:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    requested = only_the_file(context, path)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from geo import paths
 from geo.data import load_dataset
+from geo.export.check import only_the_file
 from geo.export.pack import write_pack
 from geo.story.i18n import strings
 from geo.story.tour import chapters
@@ -40,16 +41,7 @@ def packs(tmp_path_factory) -> dict[str, Path]:
 def open_pack(browser, pack: Path, size=(1920, 1080), address: str = "?motion=reduce"):
     """The pack from file://, with every other request aborted and recorded."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    requested: list[str] = []
-
-    def gate(route) -> None:
-        if route.request.url.split("#")[0].split("?")[0] == pack.as_uri():
-            route.continue_()
-        else:
-            requested.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", gate)
+    requested = only_the_file(context, pack)
     page = context.new_page()
     page.requested = requested
     page.errors = type("W", (), {"console_errors": [], "external": []})()
