@@ -333,6 +333,10 @@
       var point = map.latLngToContainerPoint([item.lat, item.lon]);
       var chosen = null;
       if (item.kind !== "country" && !inside({ x: point.x, y: point.y, w: 0, h: 0 }, size, 0)) { return; }
+      // A country's name is nudged inside when it would be cut at the edge, never dragged in from afar: a
+      // name whose place is far off the map would land on another country (South Korea's over the North).
+      if (item.kind === "country" &&
+          (point.x < -w / 2 || point.x > size.x + w / 2 || point.y < -h / 2 || point.y > size.y + h / 2)) { return; }
       candidates(item.kind).some(function (spot) {
         var b = box(spot.kind, point, w, h, spot.gap);
         if (item.kind === "country") { b = clamp(b, size, margin); }

@@ -117,6 +117,28 @@ def test_place_names_keep_off_the_legs(browser, app_server):
         context.close()
 
 
+#: Each visible country name: its text, how far its own point lies outside the map (px), its half size.
+COUNTRY_NAMES = """() => {
+    const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+    return [...document.querySelectorAll('.rs-label.rs-country')]
+        .filter(e => getComputedStyle(e).visibility === 'visible')
+        .map(e => { const a = e.parentElement.getBoundingClientRect(), r = e.getBoundingClientRect();
+            const out = Math.max(
+                map.left - a.left, a.left - map.right, map.top - a.top, a.top - map.bottom, 0);
+            return [e.textContent, out, Math.max(r.width, r.height) / 2]; });
+}"""
+
+
+def test_a_country_is_named_only_where_it_is(browser, app_server):
+    """Zoomed in on the first leg, in North Korea, no name is dragged in from a country far off the map."""
+    context, page = open_map(browser, app_server.url, 390, 844, "/?segment=nk-to-china")
+    names = map_frame(page).evaluate(COUNTRY_NAMES)
+    for text, out, half in names:
+        assert out <= half, f"{text!r} is named {out:.0f} px from its own place"
+    assert "South Korea" not in [n[0] for n in names]
+    context.close()
+
+
 def test_choosing_a_leg_flies_to_it_and_whole_route_flies_back(browser, app_server):
     context, page = open_map(browser, app_server.url, 1366, 768)
     whole = leg_box(page, "laos-jungle")
