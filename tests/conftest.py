@@ -36,15 +36,23 @@ def feature(obj: dict, feature_id: str) -> dict:
     return next(f for f in obj["features"] if f["properties"].get("id") == feature_id)
 
 
+def required_tool(path: str | None, missing: str, tests: str) -> str:
+    """The path of a system program some tests need (Chromium, nginx). Without it they skip, saying how
+    ``./test`` installs it; in CI (``CI=true``) they fail instead: there they must run, never skip."""
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing}; in CI {tests} must run, not skip")
+        pytest.skip(missing)
+    return path
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = find_chromium()
-    if path is None:
-        message = "Chromium not found: ./test installs Debian's chromium (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; in CI browser tests must run, not skip")
-        pytest.skip(message)
-    return path
+    return required_tool(
+        find_chromium(),
+        "Chromium not found: ./test installs Debian's chromium (apt-get install -y chromium)",
+        "browser tests",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ per module from the shipped data (and once more with planted payloads).
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from geo.story.legs import leg_titles
 from harness.browser import offline_context, screenshot, watch_console
 from harness.server import ARTIFACTS, PROJECT
 from harness.static_site import StaticSite
+from tests.conftest import required_tool
 from tests.export.test_site import plant_payloads
 
 pytestmark = pytest.mark.browser
@@ -49,11 +49,11 @@ def site_dir(data, tmp_path_factory) -> Path:
 def server(site_dir, tmp_path_factory) -> Iterator[StaticSite]:
     from deploy.stack import find_nginx
 
-    if find_nginx() is None:
-        message = "nginx not found: ./test installs Debian's nginx-light (scripts/ensure_nginx.sh)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; in CI the audience site must be tested as production serves it")
-        pytest.skip(message)
+    required_tool(
+        find_nginx(),
+        "nginx not found: ./test installs Debian's nginx-light (scripts/ensure_nginx.sh)",
+        "the audience site's tests (it is tested as production serves it)",
+    )
     with StaticSite(site_dir, tmp_path_factory.mktemp("nginx")) as served:
         yield served
 
@@ -330,11 +330,11 @@ def test_service_worker_keeps_the_site_offline(browser, server, data):
 
 @pytest.mark.parametrize("path", ["", "ko/index.html"])
 def test_no_serious_accessibility_violations(browser, server, path):
-    if not AXE.is_file():
-        message = f"{AXE} missing: ./test fetches it (scripts/ensure_axe.sh)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    required_tool(
+        str(AXE) if AXE.is_file() else None,
+        f"{AXE} missing: ./test fetches it (scripts/ensure_axe.sh)",
+        "the accessibility checks",
+    )
     for viewport in (PHONE, LAPTOP):
         context, page = open_page(browser, server.url + path + "#segment-laos-jungle", viewport)
         page.add_script_tag(path=str(AXE))

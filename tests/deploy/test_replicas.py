@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from geo import paths
 from geo.files import atomic_write
 from harness import aio
 from harness.server import free_port_range
+from tests.conftest import required_tool
 
 pytestmark = pytest.mark.slow
 
@@ -32,13 +32,11 @@ NEW_TITLE = "Night trek into Laos (edited through replica one)"
 
 @pytest.fixture(scope="module")
 def nginx() -> str:
-    path = find_nginx()
-    if path is None:
-        message = "nginx not found: ./test installs Debian's nginx-light (scripts/ensure_nginx.sh)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; in CI the replica tests must run, not skip")
-        pytest.skip(message)
-    return path
+    return required_tool(
+        find_nginx(),
+        "nginx not found: ./test installs Debian's nginx-light (scripts/ensure_nginx.sh)",
+        "the replica tests",
+    )
 
 
 @pytest.fixture(scope="module")
