@@ -13,7 +13,7 @@ from geo import paths
 from geo.edit import accounts, history
 from geo.edit.staging import dump_collection
 from geo.story.i18n import strings
-from harness.browser import screenshot
+from harness.browser import screenshot, wait_until_idle
 from harness.server import start_app, stop_app
 from tests.conftest import feature
 
@@ -84,8 +84,12 @@ def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
     page.locator('[data-testid="stExpander"] summary').filter(
         has_text=re.compile(r"route\.geojson: \d+ added")
     ).click()
-    page.get_by_role("button", name=f"Restore route.geojson as it was after {baseline.short}").click()
-    expect(page.get_by_text(re.compile("Restored route.geojson"))).to_be_visible(timeout=15_000)
+    restore = page.get_by_role("button", name=f"Restore route.geojson as it was after {baseline.short}")
+    expect(restore).to_be_visible(timeout=15_000)
+    wait_until_idle(page)  # the expander has opened and the page is not mid-rerun: the click lands
+    restore.click()
+    # Validating with the other files and committing: allow for a loaded machine.
+    expect(page.get_by_text(re.compile("Restored route.geojson"))).to_be_visible(timeout=30_000)
     page.wait_for_timeout(500)
     screenshot(page, "editor-history", whole_page=True)
     page.goto(f"{editor_server.url}/?segment=laos-jungle", wait_until="domcontentloaded")
