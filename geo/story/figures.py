@@ -64,16 +64,21 @@ def headline_figures(dataset: Dataset, tr: Strings) -> list[Headline]:
     return out
 
 
+def _amount(row: pd.Series, tr: Strings) -> str:
+    """A dollar figure with its qualifier in the page's language: "about $3,000", "약 $3,000"."""
+    qualifiers = {"about": tr("story.about"), "more than": tr("story.more_than")}
+    qualifier = f"{qualifiers.get(row['qualifier'], row['qualifier'])} " if row["qualifier"] else ""
+    return f"{qualifier}${row['value']:,}"
+
+
 def cost_change(dataset: Dataset, tr: Strings) -> str | None:
     """The cost of one rescue before and after the pandemic, in words, from ``figures.csv``."""
-    qualifiers = {"about": tr("story.about"), "more than": tr("story.more_than")}
     parts = []
     for figure_id in ("cost-pre-covid", "cost-post-covid"):
         row = _figure(dataset, figure_id)
         if row is None:
             return None
-        qualifier = f"{qualifiers.get(row['qualifier'], row['qualifier'])} " if row["qualifier"] else ""
-        parts.append(f"{qualifier}${row['value']:,}")
+        parts.append(_amount(row, tr))
     text = tr("story.cost_change", before=parts[0], after=parts[1])
     return text[:1].upper() + text[1:]
 
@@ -94,10 +99,6 @@ def journey_in_time(dataset: Dataset, tr: Strings) -> str | None:
         return None
     event = events.iloc[0]
     years = str(event["date"])[:4] + (f"–{str(event['date_end'])[:4]}" if event["date_end"] else "")
-    qualifier = {"about": tr("story.about"), "more than": tr("story.more_than")}.get(cost["qualifier"], "")
     return tr(
-        "route_map.leg_when",
-        years=years,
-        event=event["label"] or event["title"],
-        cost=f"{qualifier} ${cost['value']:,}".strip(),
+        "route_map.leg_when", years=years, event=event["label"] or event["title"], cost=_amount(cost, tr)
     )

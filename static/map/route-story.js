@@ -337,14 +337,16 @@
       // name whose place is far off the map would land on another country (South Korea's over the North).
       if (item.kind === "country" &&
           (point.x < -w / 2 || point.x > size.x + w / 2 || point.y < -h / 2 || point.y > size.y + h / 2)) { return; }
+      // What this label keeps clear of, worked out once for all its candidate spots. A country's name may
+      // lie across a leg, as on any atlas page; a place's name may not, except where the legs meet at the
+      // place itself (its name starts right beside that point), and never minds its own waypoint.
+      var obstacles = placed.filter(function (p) {
+        return !ownPoint(p, point) && !(p.line && (item.kind === "country" || atPoint(p, point)));
+      });
       candidates(item.kind).some(function (spot) {
         var b = box(spot.kind, point, w, h, spot.gap);
         if (item.kind === "country") { b = clamp(b, size, margin); }
-        // A country's name may lie across a leg, as on any atlas page; a place's name may not, except
-        // where the legs meet at the place itself (its name starts right beside that point).
-        var free = inside(b, size, margin) && !placed.some(function (p) {
-          return overlaps(b, p) && !ownPoint(p, point) && !(p.line && (item.kind === "country" || atPoint(p, point)));
-        });
+        var free = inside(b, size, margin) && !obstacles.some(function (p) { return overlaps(b, p); });
         if (free) { chosen = b; }
         return free;
       });

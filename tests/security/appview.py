@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from html.parser import HTMLParser
 
@@ -181,6 +182,7 @@ class _Tags(HTMLParser):
         self.handlers += [name for name, _ in attrs if name.startswith("on")]
 
 
+@cache
 def _own_scripts() -> frozenset[str]:
     """The one script a page writes with ``st.html``: the presenter kit, read from our own files."""
     from geo import paths
