@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,3 +80,45 @@ def open_page(app, page: str):
     if page != "pages/route.py":
         app.switch_page(page)
     return app
+
+
+# ------------------------------------------------------------- no system CJK fonts
+#
+# Run a command where no system font has Korean letters: what a fresh machine or a venue laptop has.
+# As root, ``unshare -m`` gives the command a mount namespace of its own, and an empty folder is
+# mounted over every folder that holds a font with Korean letters (``fc-list :lang=ko``), so neither
+# Chromium nor matplotlib can find one; MPLCONFIGDIR is fresh, so matplotlib's font cache is no help.
+
+
+def korean_font_dirs() -> list[str]:
+    listed = subprocess.run(["fc-list", ":lang=ko", "file"], capture_output=True, text=True).stdout
+    return sorted({os.path.dirname(line.split(":")[0]) for line in listed.splitlines() if line.strip()})
+
+
+@pytest.fixture(scope="session")
+def without_cjk_fonts(tmp_path_factory) -> Callable[[list[str]], subprocess.CompletedProcess]:
+    """``run(argv)``: ``argv`` (a Python module's arguments) with every system CJK font hidden."""
+    unshare = shutil.which("unshare") if os.geteuid() == 0 else None
+    required_tool(
+        unshare, "hiding system fonts needs root and unshare (./test runs as root in CI)", "font tests"
+    )
+    empty = tmp_path_factory.mktemp("no-fonts")
+    mpl = tmp_path_factory.mktemp("mplconfig")
+    mounts = " && ".join(
+        f"mount --bind {shlex.quote(str(empty))} {shlex.quote(d)}" for d in korean_font_dirs()
+    )
+
+    def run(argv: list[str]) -> subprocess.CompletedProcess:
+        check = 'test -z "$(fc-list :lang=ko)"'
+        command = " && ".join(part for part in (mounts, check, shlex.join([sys.executable, *argv])) if part)
+        env = {**os.environ, "MPLCONFIGDIR": str(mpl)}
+        return subprocess.run(
+            ["unshare", "-m", "sh", "-c", command],
+            cwd=paths.PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    return run

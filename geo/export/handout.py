@@ -6,7 +6,7 @@ drawn with geopandas/matplotlib from ``data/countries.geojson`` and ``geo.map.bu
 same curves as the map), the headline figures (``geo.story.figures``), three short quotes word for word
 with speaker and source, every source, and the audience QR code (segno's modules, drawn as vectors).
 Text is real text in the PDF (TrueType fonts embedded), so it can be searched and read aloud; Korean is
-set in Noto Sans CJK (installed by ``scripts/ensure_browser.sh``), and breaks only between words.
+set in the vendored Noto Sans KR (``geo.fonts``: no system font needed), and breaks only between words.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from pathlib import Path
 
 import matplotlib
 import pandas as pd
-from matplotlib import font_manager, patheffects
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from geo.data.dataset import Dataset
 from geo.files import atomic_write
+from geo.fonts import font_path, matplotlib_family
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, LIGHT, outline_style, segment_style
 from geo.present.qr import check_url, qr_matrix
@@ -39,8 +40,6 @@ PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}
 MAX_QUOTE_CHARS = 170
 QUOTES = 3
 LATIN_FONT = "DejaVu Sans"
-#: Fonts with Korean letters, in order of preference; the first one installed is used.
-CJK_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Apple SD Gothic Neo", "Malgun Gothic")
 MARGIN = 0.055
 #: The map's box: the left of the page, from under the title down to here (figure fractions).
 MAP_WIDTH, MAP_BOTTOM = 0.55, 0.46
@@ -52,26 +51,20 @@ INK, DIM, ACCENT = "#111111", "#4a4a4a", "#8a6d00"
 
 
 class FontMissing(RuntimeError):
-    """No installed font has Korean letters."""
+    """The vendored Korean font is not in the checkout (static/fonts/)."""
 
 
-def cjk_font() -> str | None:
-    for family in CJK_FONTS:
-        try:
-            font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
-        except ValueError:
-            continue
-        return family
-    return None
+def cjk_font() -> str:
+    """The vendored Korean font, registered with matplotlib: never a system font's presence."""
+    if not font_path().is_file():
+        raise FontMissing(f"the Korean font is missing: {font_path()} (run scripts/build_fonts.py)")
+    return matplotlib_family()
 
 
 def font_families(lang: str) -> list[str]:
     if lang == DEFAULT:
         return [LATIN_FONT]
-    cjk = cjk_font()
-    if cjk is None:
-        raise FontMissing(f"no font with Korean letters: install one of {', '.join(CJK_FONTS)}")
-    return [LATIN_FONT, cjk]
+    return [LATIN_FONT, cjk_font()]
 
 
 def quote_rows(dataset: Dataset) -> list[pd.Series]:

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from geo import paths
 from geo.data.dataset import Dataset
 from geo.files import atomic_write
+from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.build import slide_map
 from geo.present.qr import check_url, qr_svg
@@ -186,7 +187,7 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
     page = page.replace("</head>", head_extra + "</head>", 1)
     # folium puts the map script after </body>; the tour script must run after it.
     head, tail = page.rsplit("</html>", 1)
-    return head + body_extra + "</html>" + tail
+    return with_font_faces(head + body_extra + "</html>" + tail)
 
 
 def output_path(out: Path) -> Path:

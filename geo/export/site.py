@@ -47,6 +47,7 @@ import shapely
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
+from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks
 from geo.map.build import build_map
 from geo.map.theme import LIGHT
@@ -513,7 +514,8 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
         parts = map_parts(data, tr, root=spec.root)
         linked |= set(parts.linked)
         others = [o for o in specs if o is not spec]
-        files[spec.path] = render_page(data, tr, spec, others, assets, parts, the_chart).encode("utf-8")
+        page = with_font_faces(render_page(data, tr, spec, others, assets, parts, the_chart))
+        files[spec.path] = page.encode("utf-8")
         files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
     files |= _copies(linked)
     files["sw.js"] = _service_worker(files)

@@ -15,6 +15,7 @@ projector nobody can hover. Tooltips add the sources and notes.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -40,7 +41,10 @@ _DAY_MS = 86_400_000
 #: a serif one. Korean fonts have Latin letters too.
 FONTS = {
     "en": "Helvetica Neue, Arial, Liberation Sans, sans-serif",
-    "ko": "Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, Helvetica Neue, Arial, sans-serif",
+    "ko": (
+        "Route Sans KR, Noto Sans Korean, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, "
+        "Helvetica Neue, Arial, sans-serif"
+    ),
 }
 
 
@@ -552,6 +556,15 @@ def cost_timeline(dataset: Dataset, tr: Strings, *, height: int = 260) -> alt.La
     return timeline(dataset, tr, height=max(height, 300))
 
 
+@functools.cache
+def _register_fonts(vl_convert) -> None:
+    """vl-convert measures text with the fonts it knows: give it the vendored Korean font, so labels
+    are laid out alike on a machine with no system CJK font."""
+    from geo.fonts import FONT_DIR
+
+    vl_convert.register_font_directory(str(FONT_DIR))
+
+
 def timeline_svg(
     dataset: Dataset, tr: Strings, *, theme: Theme = "light", width: int = 640, height: int = 380
 ) -> str:
@@ -559,6 +572,7 @@ def timeline_svg(
     browser, and text is drawn in place, so nothing depends on hovering."""
     import vl_convert
 
+    _register_fonts(vl_convert)
     return vl_convert.vegalite_to_svg(
         timeline(dataset, tr, theme=theme, width=width, height=height).to_json()
     )

@@ -25,15 +25,23 @@ from typing import Any
 import folium
 from streamlit_folium import st_folium
 
+from geo.fonts import app_font_face_css
+from geo.map.elements import StyleSheet
 from pages.ui.cache import cached
+
+
+def _with_fonts(the_map: folium.Map) -> folium.Map:
+    """The map's iframe is a document of its own: it needs the vendored Korean face declared too."""
+    StyleSheet(f"<style>{app_font_face_css()}</style>").add_to(the_map)
+    return the_map
 
 
 def show_map(name: str, view_key: tuple, build: Callable[[], folium.Map], **kwargs: Any) -> dict | None:
     """Show the map ``build()`` makes (once per ``(name, view_key)``) as a fresh copy."""
     pristine = cached(f"map:{name}", view_key, build)
-    return st_folium(copy.deepcopy(pristine), render=False, **kwargs)
+    return st_folium(_with_fonts(copy.deepcopy(pristine)), render=False, **kwargs)
 
 
 def show_new_map(the_map: folium.Map, **kwargs: Any) -> dict | None:
     """Show a map built for this run only (an editor preview): it is new, so one render is enough."""
-    return st_folium(the_map, render=False, **kwargs)
+    return st_folium(_with_fonts(the_map), render=False, **kwargs)

@@ -78,9 +78,9 @@ def test_no_address_no_qr_code(data, tmp_path: Path):
     assert zxingcpp.read_barcodes(Image.open(png)) == []
 
 
-def test_korean_is_set_in_a_cjk_font(pdfs):
-    assert cjk_font() is not None, "scripts/ensure_browser.sh installs Noto Sans CJK"
-    assert b"CJK" in pdfs["ko"], "the Korean font is embedded"
+def test_korean_is_set_in_the_vendored_font(pdfs):
+    assert cjk_font() == "Noto Sans Korean", "static/fonts/, registered with matplotlib"
+    assert b"NotoSansKR" in pdfs["ko"], "the vendored Korean font is embedded"
 
 
 def test_cli_handout(tmp_path: Path, capsys):

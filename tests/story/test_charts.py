@@ -154,7 +154,7 @@ def test_the_spec_writes_its_labels_in_the_page_language(data, lang: str, theme:
     if lang == "ko":
         assert "코로나19로 국경 폐쇄" in shown
         assert "연도별 한국 입국 탈북민" in shown
-        assert spec["config"]["font"].startswith("Noto Sans CJK KR")
+        assert spec["config"]["font"].startswith("Route Sans KR")
 
 
 def test_the_app_chart_stretches_and_exports_have_a_width(data):
