@@ -28,31 +28,42 @@ its own at its first save, whose first commit records the files as they were.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 import re
-import subprocess
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import paths
 from geo.data.findings import Finding, format_finding, has_errors
 from geo.edit.diff import Change, diff_file
-from geo.files import atomic_write, content_hash, os_reason, remove_stale_temporaries
+from geo.edit.gitrepo import (
+    LOCK_NAME,
+    NETWORK_TIMEOUT_S,
+    ConflictError,
+    GitError,
+    HistoryError,
+    Repo,
+    SaveRefused,
+    blob,
+    commit_only,
+    current_branch,
+    find_repo,
+    git_out,
+    has_head,
+    last_commit,
+    locked,
+    plain_reason,
+    read_file,
+    resolve_rev,
+    run,
+)
+from geo.files import atomic_write, content_hash, remove_stale_temporaries
+
+__all__ = ["LOCK_NAME", "ConflictError", "GitError", "HistoryError", "SaveRefused"]
 
 #: The files a maintainer may save or restore: the data files and the interface catalogues.
 I18N_FILES: tuple[str, ...] = ("i18n/en.toml", "i18n/ko.toml")
 ALLOWED_FILES: tuple[str, ...] = (*paths.DATA_FILES, *I18N_FILES)
-#: Inside the git directory, so it is never committed and needs no .gitignore line.
-LOCK_NAME = "escape-route-save.lock"
-#: How long a save waits for another one to finish before giving up.
-LOCK_TIMEOUT_S = 60.0
-#: Local git commands, and those that talk to a remote.
-LOCAL_TIMEOUT_S = 60.0
-NETWORK_TIMEOUT_S = 120.0
 #: Authors without a configured e-mail get ``<name>@maintainers.invalid`` (RFC 2606: never delivered).
 EMAIL_DOMAIN = "maintainers.invalid"
 #: Subject of the first commit of a repository created for a data folder.
@@ -62,55 +73,12 @@ GITIGNORE = "# Written by the editor's first save. Nothing special is ignored:\n
 #: Items shown per kind of change in a commit's first line; the body lists them all.
 SUBJECT_ITEMS = 3
 
-#: Environment variables that would point git at another repository than the data's.
-_GIT_LOCATION_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-    "GIT_PREFIX",
-    "GIT_AUTHOR_NAME",
-    "GIT_AUTHOR_EMAIL",
-    "GIT_AUTHOR_DATE",
-    "GIT_COMMITTER_NAME",
-    "GIT_COMMITTER_EMAIL",
-    "GIT_COMMITTER_DATE",
-)
-_REV = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._/~^@{}-]{0,199}$")
 
 #: ``validate(files)``: findings for every data file (name → bytes), the change included.
 #: ``geo.data.validation.validate_texts`` is one; history does not import the app's validation wiring.
 Validator = Callable[[Mapping[str, bytes]], list[Finding]]
 #: ``describe(name, old, new)``: the commit's first line (``describe_change`` by default).
 Describer = Callable[[str, bytes | None, bytes], str]
-
-
-class SaveRefused(Exception):
-    """The save did not happen; the message says why in words a maintainer can act on."""
-
-    def __init__(self, message: str, findings: list[Finding] | None = None) -> None:
-        super().__init__(message)
-        self.findings = findings or []
-
-
-class ConflictError(SaveRefused):
-    """The file is no longer what the maintainer loaded; nothing was written."""
-
-
-class HistoryError(ValueError):
-    """A history question that cannot be answered (unknown revision, not a data file)."""
-
-
-class GitError(Exception):
-    """A git command failed. ``stderr`` is git's own explanation."""
-
-    def __init__(self, args: tuple[str, ...], returncode: int, stderr: str) -> None:
-        super().__init__(f"git {' '.join(args)}: exit {returncode}: {stderr.strip()}")
-        self.returncode = returncode
-        self.stderr = stderr
 
 
 @dataclass(frozen=True)
@@ -173,202 +141,37 @@ class Entry:
     files: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Repo:
-    data_dir: Path
-    top: Path
-    git_dir: Path
-    #: The data folder's path inside the repository, with a trailing slash ('' at the top).
-    prefix: str
-
-
 # --------------------------------------------------------------------------- running git
 
 
-def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_ENV}
-    # English messages (we recognise a few), and never a prompt for a password the server cannot type.
-    env.update(LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    env.update(extra or {})
-    return env
-
-
-def _run(
-    cwd: Path,
-    *args: str,
-    input: bytes | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float = LOCAL_TIMEOUT_S,
-    check: bool = True,
-) -> subprocess.CompletedProcess[bytes]:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(cwd), *args],
-            input=input,
-            capture_output=True,
-            env=_env(env),
-            timeout=timeout,
-            check=False,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            # No controlling terminal: ssh cannot ask for a passphrase and hang the save.
-            start_new_session=True,
-        )
-    except subprocess.TimeoutExpired:
-        raise GitError(args, -1, f"no answer within {timeout:.0f} s") from None
-    except OSError as exc:
-        raise GitError(args, -1, f"could not run git: {exc.strerror or exc}") from None
-    if check and done.returncode != 0:
-        raise GitError(args, done.returncode, done.stderr.decode("utf-8", "replace"))
-    return done
-
-
-def _git(repo: _Repo, *args: str, **kwargs) -> str:
-    return _run(repo.data_dir, *args, **kwargs).stdout.decode("utf-8", "replace")
-
-
-def _find_repo(data_dir: Path) -> _Repo | None:
-    """The work tree holding ``data_dir``, or None when there is none (and only then)."""
-    if not data_dir.is_dir():
-        raise SaveRefused(f"the data folder {data_dir} does not exist")
-    done = _run(data_dir, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--show-prefix", check=False)
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace")
-        if "not a git repository" in stderr:
-            return None
-        # E.g. "dubious ownership": never paper over it with a second repository inside the first.
-        raise SaveRefused(f"git cannot use the repository holding {data_dir}: {_last_line(stderr)}")
-    top, git_dir, prefix = [*done.stdout.decode("utf-8", "replace").splitlines(), "", "", ""][:3]
-    return _Repo(data_dir.resolve(), Path(top), Path(git_dir), prefix)
-
-
-def _ensure_repo(data_dir: Path) -> _Repo:
-    repo = _find_repo(data_dir)
+def _ensure_repo(data_dir: Path) -> Repo:
+    repo = find_repo(data_dir)
     if repo is not None:
         return repo
     try:
-        _run(data_dir, "init", "--quiet", "--initial-branch=main")
+        run(data_dir, "init", "--quiet", "--initial-branch=main")
         ignore = data_dir / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, GITIGNORE.encode("utf-8"))
     except (GitError, OSError) as exc:
-        raise SaveRefused(f"could not start a history for {data_dir}: {_reason(exc)}") from None
-    repo = _find_repo(data_dir)
+        raise SaveRefused(f"could not start a history for {data_dir}: {plain_reason(exc)}") from None
+    repo = find_repo(data_dir)
     assert repo is not None
     return repo
 
 
-def _has_head(repo: _Repo) -> bool:
-    return _run(repo.data_dir, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
-
-
-def _ensure_baseline(repo: _Repo, author: Author) -> None:
+def _ensure_baseline(repo: Repo, author: Author) -> None:
     """A first commit with the files as they are, so that the first save's diff means something."""
-    if _has_head(repo):
+    if has_head(repo):
         return
     names = [n for n in (".gitignore", *ALLOWED_FILES) if (repo.data_dir / n).is_file()]
     try:
-        _commit_only(repo, names, BASELINE_SUBJECT + "\n\nFiles: " + ", ".join(names) + "\n", author)
+        commit_only(repo, names, BASELINE_SUBJECT + "\n\nFiles: " + ", ".join(names) + "\n", author.env())
     except GitError as exc:
-        raise SaveRefused(f"could not start the history of the data: {_reason(exc)}") from None
-
-
-def _commit_only(repo: _Repo, names: list[str], message: str, author: Author) -> None:
-    """Stage ``names`` and commit exactly them (``--only``), whatever else is staged or dirty."""
-    _git(repo, "add", "--", *names)
-    _git(
-        repo,
-        "commit",
-        "--quiet",
-        "--cleanup=whitespace",
-        "-F",
-        "-",
-        "--only",
-        "--",
-        *names,
-        input=message.encode("utf-8"),
-        env=author.env(),
-    )
-
-
-def _branch(repo: _Repo) -> str:
-    done = _run(repo.data_dir, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    branch = done.stdout.decode("utf-8", "replace").strip()
-    if done.returncode != 0 or not branch:
-        raise SaveRefused(
-            f"the repository holding the data ({repo.top}) is not on a branch (detached HEAD): a save "
-            "there would be easy to lose. Ask whoever runs the server to check out a branch."
-        )
-    return branch
-
-
-@contextlib.contextmanager
-def _locked(repo: _Repo, *, shared: bool = False, timeout: float | None = None) -> Iterator[None]:
-    """One save at a time per repository, across threads (each opens its own lock) and processes.
-
-    ``shared``: a reader, who only waits for a save in progress to finish. A read-only
-    deployment cannot create the lock file, and cannot be saving either: readers go ahead.
-    """
-    try:
-        lock_file = (repo.git_dir / LOCK_NAME).open("a")
-    except OSError as exc:
-        if shared:
-            yield
-            return
-        raise SaveRefused(f"nothing was written: {_reason(exc)}") from None
-    with lock_file:
-        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-        timeout = LOCK_TIMEOUT_S if timeout is None else timeout
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(lock_file, mode)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise SaveRefused(
-                        f"another save has been running for over {timeout:.0f} s; nothing was written. "
-                        "Try again in a minute."
-                    ) from None
-                time.sleep(0.02)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+        raise SaveRefused(f"could not start the history of the data: {plain_reason(exc)}") from None
 
 
 # --------------------------------------------------------------------------- plain words for failures
-
-
-def _last_line(stderr: str, keep: int = 3) -> str:
-    """Git's explanation, without its hints: the last few lines that say something (a remote's
-    own words come before git's summary of them, so one line is not always enough)."""
-    lines = [
-        line.strip()
-        for line in stderr.strip().splitlines()
-        if line.strip() and not line.startswith(("hint:", "To ")) and line.strip() != "remote:"
-    ]
-    return " / ".join(lines[-keep:]).rstrip(".") if lines else "no explanation"
-
-
-_GIT_REASONS = (
-    ("No space left on device", "the disk is full"),
-    ("Disk quota exceeded", "the disk quota is full"),
-    ("Read-only file system", "the data folder is read-only"),
-    ("Permission denied", "the data folder is read-only for the server (permission denied)"),
-    ("index.lock", "another git command is running in the repository (index.lock exists); try again soon"),
-)
-
-
-def _reason(exc: BaseException) -> str:
-    """Why something failed, in plain words: the disk is full, the folder is read-only, or git's line."""
-    if isinstance(exc, OSError):
-        return os_reason(exc)
-    if isinstance(exc, GitError):
-        for marker, words in _GIT_REASONS:
-            if marker in exc.stderr:
-                return words
-        return f"git said: {_last_line(exc.stderr)}"
-    return str(exc)
 
 
 # --------------------------------------------------------------------------- reading
@@ -380,65 +183,27 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
 def _read_all(data_dir: Path) -> dict[str, bytes]:
     return {n: (data_dir / n).read_bytes() for n in ALLOWED_FILES if (data_dir / n).is_file()}
 
 
-def _blob(repo: _Repo, commit: str, name: str) -> bytes | None:
-    done = _run(repo.data_dir, "cat-file", "blob", f"{commit}:{repo.prefix}{name}", check=False)
-    return done.stdout if done.returncode == 0 else None
-
-
-def _last_commit(repo: _Repo, name: str) -> str | None:
-    if not _has_head(repo):
-        return None
-    out = _git(repo, "log", "-1", "--format=%H", "--", name).strip()
-    return out or None
-
-
-def _is_baseline(repo: _Repo, commit: str) -> bool:
-    out = _git(repo, "log", "-1", "--format=%P%x1f%s", commit)
+def _is_baseline(repo: Repo, commit: str) -> bool:
+    out = git_out(repo, "log", "-1", "--format=%P%x1f%s", commit)
     parents, _, subject = out.rstrip("\n").partition("\x1f")
     return not parents.strip() and subject == BASELINE_SUBJECT
-
-
-def _resolve(repo: _Repo, rev: str) -> str:
-    if not isinstance(rev, str) or not _REV.match(rev):
-        raise HistoryError(f"{rev!r} does not name a commit (e.g. 1a2b3c4, HEAD~2)")
-    done = _run(
-        repo.data_dir,
-        "rev-parse",
-        "--verify",
-        "--quiet",
-        "--end-of-options",
-        f"{rev}^{{commit}}",
-        check=False,
-    )
-    if done.returncode != 0:
-        raise HistoryError(
-            f"no commit {rev!r} in the history of the data; `python -m geo history` lists them"
-        )
-    return done.stdout.decode().strip()
 
 
 def load(data_dir: Path | str, name: str) -> tuple[bytes | None, Version]:
     """The file as it is now, and the ``Version`` to save it against. Never mid-save."""
     data_dir = Path(data_dir)
     _check_name(name)
-    repo = _find_repo(data_dir)
+    repo = find_repo(data_dir)
     if repo is None:
-        data = _read(data_dir / name)
+        data = read_file(data_dir / name)
         return data, Version(content_hash(data), None)
-    with _locked(repo, shared=True):
-        data = _read(data_dir / name)
-        return data, Version(content_hash(data), _last_commit(repo, name))
+    with locked(repo, shared=True):
+        data = read_file(data_dir / name)
+        return data, Version(content_hash(data), last_commit(repo, name))
 
 
 def version(data_dir: Path | str, name: str) -> Version:
@@ -452,7 +217,7 @@ def git_identity(data_dir: Path | str) -> Author | None:
         return None
     values = {}
     for key in ("user.name", "user.email"):
-        done = _run(data_dir, "config", "--get", key, check=False)
+        done = run(data_dir, "config", "--get", key, check=False)
         values[key] = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
     if not values["user.name"]:
         return None
@@ -467,10 +232,10 @@ def log(data_dir: Path | str, name: str | None = None, limit: int = 50) -> list[
         _check_name(name)
     if not isinstance(limit, int) or limit < 1:
         raise HistoryError("limit must be a positive number of commits")
-    repo = _find_repo(data_dir)
-    if repo is None or not _has_head(repo):
+    repo = find_repo(data_dir)
+    if repo is None or not has_head(repo):
         return []
-    out = _git(
+    out = git_out(
         repo,
         "log",
         f"--max-count={limit}",
@@ -497,10 +262,10 @@ def file_at(data_dir: Path | str, rev: str, name: str) -> bytes | None:
     """
     data_dir = Path(data_dir)
     _check_name(name)
-    repo = _find_repo(data_dir)
-    if repo is None or not _has_head(repo):
+    repo = find_repo(data_dir)
+    if repo is None or not has_head(repo):
         raise HistoryError(f"the data folder {data_dir} has no history yet")
-    return _blob(repo, _resolve(repo, rev), name)
+    return blob(repo, resolve_rev(repo, rev), name)
 
 
 def changes(data_dir: Path | str, rev: str) -> dict[str, list[Change] | None]:
@@ -509,14 +274,14 @@ def changes(data_dir: Path | str, rev: str) -> dict[str, list[Change] | None]:
     A value is None when that file could not be compared by id (unreadable, or an i18n catalogue).
     """
     data_dir = Path(data_dir)
-    repo = _find_repo(data_dir)
-    if repo is None or not _has_head(repo):
+    repo = find_repo(data_dir)
+    if repo is None or not has_head(repo):
         raise HistoryError(f"the data folder {data_dir} has no history yet")
-    commit = _resolve(repo, rev)
-    parents = _git(repo, "rev-list", "--parents", "--max-count=1", commit).split()[1:]
+    commit = resolve_rev(repo, rev)
+    parents = git_out(repo, "rev-list", "--parents", "--max-count=1", commit).split()[1:]
     parent = parents[0] if parents else None
     trees = [parent, commit] if parent else ["--root", commit]
-    touched = _git(
+    touched = git_out(
         repo, "diff-tree", "-r", "--name-only", "--relative", "--no-renames", "--no-commit-id", *trees
     ).split("\n")
     out: dict[str, list[Change] | None] = {}
@@ -524,8 +289,8 @@ def changes(data_dir: Path | str, rev: str) -> dict[str, list[Change] | None]:
         if name not in paths.DATA_FILES:
             out[name] = None
             continue
-        old = _blob(repo, parent, name) if parent else None
-        new = _blob(repo, commit, name)
+        old = blob(repo, parent, name) if parent else None
+        new = blob(repo, commit, name)
         out[name] = diff_file(name, old, new)
     return out
 
@@ -604,35 +369,35 @@ def _as_author(author: Author | str) -> Author:
     return author
 
 
-def _put_back(repo: _Repo, name: str, previous: bytes | None) -> None:
+def _put_back(repo: Repo, name: str, previous: bytes | None) -> None:
     target = repo.data_dir / name
     if previous is None:
         target.unlink(missing_ok=True)
     else:
         atomic_write(target, previous)
-    _git(repo, "reset", "--quiet", "--", name)
+    git_out(repo, "reset", "--quiet", "--", name)
 
 
 def _commit_file(
-    repo: _Repo, name: str, data: bytes, previous: bytes | None, message: str, author: Author
+    repo: Repo, name: str, data: bytes, previous: bytes | None, message: str, author: Author
 ) -> str:
     """Write ``data`` and commit that file alone; on any failure put ``previous`` back and refuse."""
     try:
         remove_stale_temporaries(repo.data_dir / name)
         atomic_write(repo.data_dir / name, data)
     except OSError as exc:
-        raise SaveRefused(f"{name} was not saved: {_reason(exc)}. Nothing was written.") from None
+        raise SaveRefused(f"{name} was not saved: {plain_reason(exc)}. Nothing was written.") from None
     try:
-        _commit_only(repo, [name], message, author)
-        return _git(repo, "rev-parse", "--verify", "HEAD").strip()
+        commit_only(repo, [name], message, author.env())
+        return git_out(repo, "rev-parse", "--verify", "HEAD").strip()
     except (GitError, OSError) as exc:
-        reason = _reason(exc)
+        reason = plain_reason(exc)
         try:
             _put_back(repo, name, previous)
         except (GitError, OSError) as undo:
             raise SaveRefused(
                 f"{name} was not saved: {reason}; and putting the previous version back failed too "
-                f"({_reason(undo)}). Its last saved version is in git: ask whoever runs the server to "
+                f"({plain_reason(undo)}). Its last saved version is in git: ask whoever runs the server to "
                 f"run `git checkout -- {repo.prefix}{name}` in {repo.top}."
             ) from None
         raise SaveRefused(
@@ -645,10 +410,10 @@ def _check_remote(remote: str | None) -> None:
         raise SaveRefused(f"{remote!r} is not a git remote")
 
 
-def _pull(repo: _Repo, remote: str, branch: str) -> None:
+def _pull(repo: Repo, remote: str, branch: str) -> None:
     """Fast-forward to the remote's branch, if it has one yet. Never merges, so nothing can be lost."""
     try:
-        found = _run(
+        found = run(
             repo.data_dir,
             "ls-remote",
             "--exit-code",
@@ -663,7 +428,7 @@ def _pull(repo: _Repo, remote: str, branch: str) -> None:
             return
         if found.returncode != 0:
             raise GitError(("ls-remote",), found.returncode, found.stderr.decode("utf-8", "replace"))
-        _run(
+        run(
             repo.data_dir,
             "pull",
             "--ff-only",
@@ -681,16 +446,16 @@ def _pull(repo: _Repo, remote: str, branch: str) -> None:
                 "someone has to reconcile them with git"
             )
         else:
-            why = _reason(exc)
+            why = plain_reason(exc)
         raise SaveRefused(
             f"could not bring in the shared history from {remote!r} first, so nothing was written: {why}."
         ) from None
 
 
-def _push(repo: _Repo, remote: str, branch: str) -> str | None:
+def _push(repo: Repo, remote: str, branch: str) -> str | None:
     """Push; None when it worked, else why not, in words (the commit stays; the next save pushes it)."""
     try:
-        _run(
+        run(
             repo.data_dir,
             "push",
             "--quiet",
@@ -700,9 +465,8 @@ def _push(repo: _Repo, remote: str, branch: str) -> str | None:
             timeout=NETWORK_TIMEOUT_S,
         )
     except GitError as exc:
-        return (
-            f"saved here, but not yet shared with {remote!r}: {_reason(exc)}. The next save will try again."
-        )
+        why = plain_reason(exc)
+        return f"saved here, but not yet shared with {remote!r}: {why}. The next save will try again."
     return None
 
 
@@ -729,27 +493,27 @@ def _commit_change(
     author: Author,
     validate: Validator,
     remote: str | None,
-    check: Callable[[_Repo | None, bytes | None], None],
+    check: Callable[[Repo | None, bytes | None], None],
     subject: Callable[[bytes | None], str],
     note: str = "",
 ) -> SaveResult:
     """The transaction shared by ``save`` and ``restore``; ``check`` may refuse before anything is written."""
     _check_remote(remote)
-    repo = _find_repo(data_dir)
+    repo = find_repo(data_dir)
     if repo is None:
         # Refuse what would be refused anyway before starting a history for the folder.
-        check(None, _read(data_dir / name))
+        check(None, read_file(data_dir / name))
         _validated(data_dir, name, data, validate)
         repo = _ensure_repo(data_dir)
-    with _locked(repo):
+    with locked(repo):
         _ensure_baseline(repo, author)
-        branch = _branch(repo)
+        branch = current_branch(repo)
         if remote is not None:
             _pull(repo, remote, branch)
-        previous = _read(data_dir / name)
+        previous = read_file(data_dir / name)
         check(repo, previous)
         findings = _validated(data_dir, name, data, validate)
-        committed = _blob(repo, "HEAD", name)
+        committed = blob(repo, "HEAD", name)
         if data == committed and previous == data:
             raise SaveRefused(f"{name} is already exactly this version; there is nothing to save.")
         first_line = subject(committed)
@@ -787,9 +551,9 @@ def save(
     _check_name(name)
     author = _as_author(author)
 
-    def check(repo: _Repo | None, previous: bytes | None) -> None:
+    def check(repo: Repo | None, previous: bytes | None) -> None:
         expected = base_version.commit
-        actual = _last_commit(repo, name) if repo is not None else None
+        actual = last_commit(repo, name) if repo is not None else None
         same_commit = actual == expected or (
             expected is None and repo is not None and actual is not None and _is_baseline(repo, actual)
         )
@@ -829,19 +593,19 @@ def restore(
     data_dir = Path(data_dir)
     _check_name(name)
     author = _as_author(author)
-    repo = _find_repo(data_dir)
-    if repo is None or not _has_head(repo):
+    repo = find_repo(data_dir)
+    if repo is None or not has_head(repo):
         raise SaveRefused(f"the data folder {data_dir} has no history yet; there is nothing to restore")
     try:
-        commit = _resolve(repo, rev)
+        commit = resolve_rev(repo, rev)
     except HistoryError as exc:
         raise SaveRefused(str(exc)) from None
-    old = _blob(repo, commit, name)
+    old = blob(repo, commit, name)
     if old is None:
         raise SaveRefused(f"{name} did not exist at {commit[:7]}; there is nothing to restore")
 
-    def check(repo: _Repo | None, previous: bytes | None) -> None:
-        if repo is not None and previous != _blob(repo, "HEAD", name):
+    def check(repo: Repo | None, previous: bytes | None) -> None:
+        if repo is not None and previous != blob(repo, "HEAD", name):
             raise ConflictError(
                 f"{name} has changes that are not in the history (a hand edit?); restoring would lose "
                 "them. Nothing was written. Save or undo them first."

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from geo import paths
 from geo.data.validation import validate_texts
-from geo.edit import history
+from geo.edit import gitrepo, history
 from geo.edit.history import Author, ConflictError, HistoryError, SaveRefused
 from geo.edit.staging import dump_collection
 from geo.files import content_hash
@@ -278,7 +278,7 @@ def test_one_save_at_a_time_across_processes(data_dir: Path, monkeypatch):
     )
     try:
         assert holder.stdout.readline() == b"locked\n"
-        monkeypatch.setattr(history, "LOCK_TIMEOUT_S", 0.3)
+        monkeypatch.setattr(gitrepo, "LOCK_TIMEOUT_S", 0.3)
         with pytest.raises(SaveRefused, match="another save has been running"):
             save(data_dir, ROUTE, edit_route(data_dir, "Blocked"))
         assert b"Blocked" not in (data_dir / ROUTE).read_bytes()
@@ -341,14 +341,14 @@ def test_a_failed_commit_of_a_new_file_removes_it(data_dir: Path):
 def test_git_failures_are_said_plainly(data_dir: Path, monkeypatch, stderr: str, words: str):
     save(data_dir, ROUTE, edit_route(data_dir, "First"))
     before = (data_dir / ROUTE).read_bytes()
-    real = history._run
+    real = gitrepo.run
 
     def failing(cwd, *args, **kwargs):
         if args[0] == "commit":
             raise history.GitError(args, 128, stderr)
         return real(cwd, *args, **kwargs)
 
-    monkeypatch.setattr(history, "_run", failing)
+    monkeypatch.setattr(gitrepo, "run", failing)
     with pytest.raises(SaveRefused, match=words):
         save(data_dir, ROUTE, edit_route(data_dir, "Never"))
     assert (data_dir / ROUTE).read_bytes() == before
