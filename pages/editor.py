@@ -2,15 +2,14 @@
 
 Nothing that writes is drawn for a session without a valid sign-in token, and
 the save callback checks the token again (a forged rerun cannot skip it).
-``geo.edit.history.save`` re-validates and refuses conflicts, whatever the page showed.
+``geo.edit.gate.save`` re-validates the whole dataset and refuses conflicts, whatever the page showed.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo.data.validation import validate_texts
-from geo.edit import history
+from geo.edit import gate, history
 from geo.edit.staging import Staged
 from geo.text import md, md_label
 from pages.ui import cache, maintainers
@@ -52,13 +51,12 @@ def on_save(tr) -> None:
         flash("error", tr("editor.not_signed_in"))
         return
     try:
-        saved = history.save(
+        saved = gate.save(
             cache.data_dir(),
             staged.name,
             staged.data,
             base_version=staged.base_version,
             author=history.Author(who.name, who.email),
-            validate=validate_texts,
             remote=maintainers.remote(),
         )
     except history.ConflictError:

@@ -13,33 +13,18 @@ import getpass
 import json
 import re
 import sys
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geo import paths
-from geo.data.findings import Finding, Severity, format_finding
+from geo.data.findings import format_finding
 from geo.data.parse import MAX_FILE_BYTES
-from geo.data.validation import validate_texts
-from geo.edit import accounts, history, imports
+from geo.edit import accounts, gate, history, imports
 from geo.files import atomic_write
 
 #: Shorter passwords are refused by ``hash-password``: the hash is only as strong as what it hides.
 MIN_PASSWORD_CHARS = 12
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def validate_all(files: Mapping[str, bytes]) -> list[Finding]:
-    """The data files as ``python -m geo validate`` checks them, and the catalogues at least parse."""
-    findings = validate_texts(files)
-    for name in history.I18N_FILES:
-        if name in files:
-            try:
-                tomllib.loads(files[name].decode("utf-8"))
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                findings.append(Finding(Severity.ERROR, name, f"not valid TOML: {exc}"))
-    return findings
 
 
 def _data_name(text: str, data_dir: Path) -> str:
@@ -77,6 +62,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         entries = history.log(data_dir, name, limit=args.limit)
     except (history.HistoryError, history.SaveRefused, ValueError) as exc:
         return _error(str(exc), 2)
+    for note in reversed(gate.notes(data_dir, limit=5)):
+        print(f"repaired {note.when[:16].replace('T', ' ')}: {note.message}", file=sys.stderr)
     if not entries:
         print(
             f"no history yet for {name or data_dir}: the first save from the editor starts it",
@@ -101,9 +88,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     author = history.Author(args.author, args.email) if args.author else history.git_identity(data_dir)
     author = author or history.Author(_login())
     try:
-        result = history.restore(
-            data_dir, args.rev, name, author=author, validate=validate_all, remote=args.remote
-        )
+        result = gate.restore(data_dir, args.rev, name, author=author, remote=args.remote)
     except history.SaveRefused as exc:
         for finding in exc.findings:
             print(format_finding(finding))

@@ -57,6 +57,7 @@ from geo.edit.gitrepo import (
     resolve_rev,
     run,
 )
+from geo.edit.recovery import Repair, repair
 from geo.files import atomic_write, content_hash, remove_stale_temporaries
 
 __all__ = ["LOCK_NAME", "ConflictError", "GitError", "HistoryError", "SaveRefused"]
@@ -75,7 +76,7 @@ SUBJECT_ITEMS = 3
 
 
 #: ``validate(files)``: findings for every data file (name → bytes), the change included.
-#: ``geo.data.validation.validate_texts`` is one; history does not import the app's validation wiring.
+#: ``geo.edit.gate.check_dataset`` is the one every write uses; history does not import the validation wiring.
 Validator = Callable[[Mapping[str, bytes]], list[Finding]]
 #: ``describe(name, old, new)``: the commit's first line (``describe_change`` by default).
 Describer = Callable[[str, bytes | None, bytes], str]
@@ -125,6 +126,8 @@ class SaveResult:
     #: With a remote: whether the push worked; ``push_error`` says why not (the commit is kept).
     pushed: bool = False
     push_error: str | None = None
+    #: What an earlier, interrupted save had left and this save put right first (``geo.edit.recovery``).
+    repairs: tuple[Repair, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -506,6 +509,7 @@ def _commit_change(
         _validated(data_dir, name, data, validate)
         repo = _ensure_repo(data_dir)
     with locked(repo):
+        repairs = repair(repo, ALLOWED_FILES, validate, author_env=author.env())
         _ensure_baseline(repo, author)
         branch = current_branch(repo)
         if remote is not None:
@@ -528,6 +532,7 @@ def _commit_change(
         findings=findings,
         pushed=remote is not None and push_error is None,
         push_error=push_error,
+        repairs=tuple(repairs),
     )
 
 

@@ -1,7 +1,7 @@
 """The editor's history: every save is a git commit; see who changed what when, and restore any version.
 
 A restore is validated against today's other files and committed as a new
-commit (``geo.edit.history.restore``): history is never rewritten.
+commit (``geo.edit.gate.restore``, the same checks as a save): history is never rewritten.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from geo.data.validation import validate_texts
-from geo.edit import history
+from geo.edit import gate, history
 from geo.edit.accounts import Account
 from geo.story.i18n import Strings
 from geo.text import md, md_label
@@ -29,12 +28,11 @@ def on_restore(tr: Strings, account: Callable[[], Account | None], commit: str, 
         flash("error", tr("editor.not_signed_in"))
         return
     try:
-        done = history.restore(
+        done = gate.restore(
             cache.data_dir(),
             commit,
             name,
             author=history.Author(who.name, who.email),
-            validate=validate_texts,
             remote=maintainers.remote(),
         )
     except history.SaveRefused as exc:

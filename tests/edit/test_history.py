@@ -106,15 +106,20 @@ def test_commit_message_body_holds_changes_and_validation(data_dir: Path):
     assert git(data_dir, "log", "-1", "--format=%an <%ae>").strip() == "Grace Hopper <grace@example.org>"
 
 
-def test_save_commits_only_that_file_even_with_others_dirty_or_staged(data_dir: Path):
+def test_save_commits_only_that_file_after_recovering_others_left_dirty_or_staged(data_dir: Path):
+    """Data files that differ from their last commit (an interrupted save, a hand edit) are never left
+    half-in: valid, they are committed first as a recovered change of their own (geo.edit.recovery)."""
     save(data_dir, ROUTE, edit_route(data_dir, "First"))
     (data_dir / "quotes.csv").write_bytes((data_dir / "quotes.csv").read_bytes() + b"\n")
     sources = (data_dir / "sources.csv").read_bytes().replace(b"New Documentary", b"A New Documentary", 1)
     (data_dir / "sources.csv").write_bytes(sources)
     git(data_dir, "add", "sources.csv")
-    save(data_dir, ROUTE, edit_route(data_dir, "Second"))
+    result = save(data_dir, ROUTE, edit_route(data_dir, "Second"))
     assert head_files(data_dir) == [ROUTE]
-    assert sorted(status(data_dir).splitlines()) == [" M quotes.csv", "M  sources.csv"], "left as they were"
+    assert sorted(head_files(data_dir, "HEAD~1")) == ["quotes.csv", "sources.csv"]
+    assert git(data_dir, "log", "-1", "--format=%s", "HEAD~1").startswith("Recover an interrupted save: ")
+    assert [r.kind for r in result.repairs] == ["committed"]
+    assert status(data_dir) == ""
 
 
 def test_save_inside_the_project_repository(tmp_path: Path, data_dir: Path):
@@ -509,12 +514,15 @@ def test_restore_of_a_version_that_no_longer_validates_is_refused(data_dir: Path
     assert status(data_dir) == ""
 
 
-def test_restore_refuses_to_overwrite_a_hand_edit(data_dir: Path):
+def test_restore_never_loses_a_hand_edit(data_dir: Path):
+    """A valid hand edit is first committed as a recovered change, so the restore cannot lose it."""
     save(data_dir, ROUTE, edit_route(data_dir, "First"))
     (data_dir / ROUTE).write_bytes(edit_route(data_dir, "By hand"))
-    with pytest.raises(ConflictError, match="not in the history"):
-        history.restore(data_dir, "HEAD~1", ROUTE, author=ADA, validate=validate_texts)
-    assert b"By hand" in (data_dir / ROUTE).read_bytes()
+    result = history.restore(data_dir, "HEAD~1", ROUTE, author=ADA, validate=validate_texts)
+    assert [r.kind for r in result.repairs] == ["committed"]
+    assert b"By hand" in history.file_at(data_dir, "HEAD~1", ROUTE)
+    assert b"By hand" not in (data_dir / ROUTE).read_bytes()
+    assert status(data_dir) == ""
 
 
 def test_restore_of_a_file_that_did_not_exist_is_refused(data_dir: Path):
