@@ -15,7 +15,7 @@ from geo.text import md, md_label
 from pages.ui import cache, maintainers
 from pages.ui.editor_files import files_section
 from pages.ui.editor_forms import STAGED, change_section, clear_staged, flash, review_section, show_flash
-from pages.ui.editor_history import history_section
+from pages.ui.editor_history import history_section, repairs_text
 
 TOKEN = "editor_token"
 
@@ -66,6 +66,7 @@ def on_save(tr) -> None:
         flash("error", tr("editor.save_errors", name=staged.name) if exc.findings else str(exc), exc.findings)
         return
     text = tr("editor.saved", name=staged.name, commit=saved.short, summary=saved.summary)
+    text += repairs_text(tr, saved.repairs)
     if saved.push_error:
         text += " " + tr("editor.push_failed", reason=saved.push_error)
     flash("success" if not saved.push_error else "warning", text)
@@ -82,6 +83,7 @@ def render() -> None:
     if not known.editing_on:
         st.info(md(tr("editor.off", env=maintainers.accounts.PASSWORD_ENV)))
         return
+    cache.recovered_at_start()
     who = account()
     if who is None:
         sign_in(tr, known)

@@ -24,6 +24,8 @@ import streamlit as st
 from geo import paths
 from geo.data.dataset import Dataset
 from geo.data.store import DataStore, Snapshot
+from geo.edit import gate
+from geo.edit.recovery import Repair
 from geo.story.i18n import Strings, strings, translate_dataset
 from pages.ui.state import language
 
@@ -44,6 +46,16 @@ def _store(directory: str) -> DataStore:
 
 def store() -> DataStore:
     return _store(str(data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _recovered(directory: str) -> tuple[Repair, ...]:
+    return tuple(gate.recover(directory))
+
+
+def recovered_at_start() -> tuple[Repair, ...]:
+    """Put right what an interrupted save left, once per server process, before anyone edits."""
+    return _recovered(str(data_dir()))
 
 
 def snapshot() -> Snapshot:

@@ -6,13 +6,14 @@ commit (``geo.edit.gate.restore``, the same checks as a save): history is never 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from geo.edit import gate, history
 from geo.edit.accounts import Account
+from geo.edit.recovery import Repair
 from geo.story.i18n import Strings
 from geo.text import md, md_label
 from pages.ui import cache, maintainers
@@ -39,14 +40,30 @@ def on_restore(tr: Strings, account: Callable[[], Account | None], commit: str, 
         flash("error", tr("editor.restore_refused", name=name) + " " + str(exc), exc.findings)
         return
     text = tr("editor.restored", name=name, commit=done.short, summary=done.summary)
+    text += repairs_text(tr, done.repairs)
     flash(
         "warning" if done.push_error else "success", text + (f" {done.push_error}" if done.push_error else "")
     )
     clear_staged()
 
 
+def repairs_text(tr: Strings, repairs: Sequence[Repair]) -> str:
+    """ " Put right first: …" after a save's message, when an interrupted save had left something."""
+    return f" {tr('editor.repaired')} {'; '.join(r.message for r in repairs)}" if repairs else ""
+
+
+def repairs_section(tr: Strings) -> None:
+    """The latest repairs after interrupted saves: what was committed as recovered, what was put back."""
+    notes = gate.notes(cache.data_dir(), limit=5)
+    if notes:
+        with st.expander(md_label(tr("editor.repairs_header")), expanded=False):
+            for note in notes:
+                st.markdown(md(f"{note.when[:16].replace('T', ' ')} UTC: {note.message}"))
+
+
 def history_section(tr: Strings, account: Callable[[], Account | None]) -> None:
     st.header(md(tr("editor.history_header")))
+    repairs_section(tr)
     try:
         entries = history.log(cache.data_dir(), limit=SHOWN)
     except history.HistoryError:

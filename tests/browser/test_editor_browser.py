@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,77 @@ def test_korean_editor_in_the_browser(offline_page, editor_server):
     screenshot(page, "editor-ko", whole_page=True)
     assert page.watch.external == []
     assert page.watch.console_errors == []
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Hand",
+        "GIT_AUTHOR_EMAIL": "hand@example.org",
+        "GIT_COMMITTER_NAME": "Hand",
+        "GIT_COMMITTER_EMAIL": "hand@example.org",
+    }
+    return subprocess.run(
+        ["git", "-C", str(cwd), *args], capture_output=True, env=env, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def interrupted_data(data_dir: Path) -> tuple[Path, str]:
+    """A history whose second commit is a ko.toml with markup, fixed since; and a save that was killed
+    after writing route.geojson and before committing it (the file differs from HEAD)."""
+    ko = data_dir / "i18n/ko.toml"
+    good = ko.read_text(encoding="utf-8")
+    _git(data_dir, "init", "-q", "-b", "main")
+    _git(data_dir, "add", ".")
+    _git(data_dir, "commit", "-qm", "the data")
+    ko.write_text(good.replace('title = "', 'title = "<b>', 1), encoding="utf-8")
+    _git(data_dir, "commit", "-qam", "an old ko.toml with markup")
+    broken = _git(data_dir, "rev-parse", "--short", "HEAD").strip()
+    ko.write_text(good, encoding="utf-8")
+    _git(data_dir, "commit", "-qam", "ko.toml fixed")
+    obj = json.loads((data_dir / paths.ROUTE).read_bytes())
+    feature(obj, "laos-jungle")["properties"]["title"] = NEW_TITLE
+    (data_dir / paths.ROUTE).write_bytes(dump_collection(obj))
+    return data_dir, broken
+
+
+def test_editor_recovers_a_killed_save_and_refuses_restoring_a_broken_translation(
+    offline_page, interrupted_data
+):
+    data_dir, broken = interrupted_data
+    ko_before = (data_dir / "i18n/ko.toml").read_bytes()
+    server = start_app(data_dir, {accounts.PASSWORD_ENV: PASSWORD})
+    try:
+        page = offline_page
+        page.goto(f"{server.url}/editor", wait_until="domcontentloaded")
+        expect(page.get_by_text("Password", exact=True)).to_be_visible(timeout=30_000)
+        sign_in(page)
+        # The editor's start committed the valid, interrupted save, and says so.
+        expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=15_000)
+        assert history.log(data_dir)[0].summary.startswith("Recover an interrupted save: route.geojson")
+        page.get_by_text("Repairs after interrupted saves").click()
+        expect(page.get_by_text(re.compile("it was valid, so it was committed as"))).to_be_visible()
+
+        pick = page.get_by_label(re.compile("See what a commit changed"))
+        pick.click()
+        page.keyboard.type(broken)
+        page.keyboard.press("Enter")
+        expect(pick).to_have_value(re.compile(re.escape(f"{broken} · ")), timeout=15_000)
+        restore = page.get_by_role("button", name=f"Restore i18n/ko.toml as it was after {broken}")
+        expect(restore).to_be_visible(timeout=15_000)
+        wait_until_idle(page)
+        head = history.log(data_dir)[0].commit
+        restore.click()
+        expect(page.get_by_text(re.compile("i18n/ko.toml was not restored"))).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(re.compile("looks like HTML")).first).to_be_visible()
+        screenshot(page, "editor-restore-refused", whole_page=True)
+        assert history.log(data_dir)[0].commit == head, "nothing was committed"
+        assert (data_dir / "i18n/ko.toml").read_bytes() == ko_before
+
+        page.goto(f"{server.url}/?lang=ko", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=30_000)
+        assert "<b>" not in page.locator("h1").first.inner_text()
+        assert page.watch.external == []
+    finally:
+        stop_app(server)
