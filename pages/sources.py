@@ -114,6 +114,6 @@ def render() -> None:
 
 
 if __name__ == "__main__":  # run alone by Streamlit's legacy pages/ mode: see pages/__init__.py
-    import app
+    from pages.ui.frame import main
 
-    app.main()
+    main()

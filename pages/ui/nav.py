@@ -4,10 +4,16 @@ Page titles are Markdown in the navigation (an image in one would be fetched), s
 
 A page's identity is its ``url_path``, so building the objects again (for a
 ``st.page_link``) names the same page ``st.navigation`` registered.
+
+This is the one registry of pages. It imports no page module (each is imported
+when its page runs), so a page may link to another through it without an import
+circle: pages → nav, never nav → pages.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -29,25 +35,32 @@ class Pages:
         return [self.route, self.presenter, self.sources, self.editor, self.route_alias]
 
 
-def pages(tr: Strings) -> Pages:
-    # Imported here: the page modules link to each other through this function.
-    from pages import editor, presenter, route, sources
+def _render(module: str) -> Callable[[], None]:
+    """The ``render()`` of ``pages.<module>``, imported when the page runs."""
 
+    def run() -> None:
+        importlib.import_module(f"pages.{module}").render()
+
+    # Streamlit reserves an address named after the function, even for the default page (served at /).
+    run.__name__ = f"render_{module}"
+    return run
+
+
+def pages(tr: Strings) -> Pages:
+    route, presenter, sources, editor = (_render(m) for m in ("route", "presenter", "sources", "editor"))
     return Pages(
-        route=st.Page(route.render, title=md_label(tr("nav.route_map")), icon=":material/map:", default=True),
+        route=st.Page(route, title=md_label(tr("nav.route_map")), icon=":material/map:", default=True),
         presenter=st.Page(
-            presenter.render,
+            presenter,
             title=md_label(tr("nav.presenter")),
             icon=":material/slideshow:",
             url_path="presenter",
         ),
         sources=st.Page(
-            sources.render, title=md_label(tr("nav.sources")), icon=":material/menu_book:", url_path="sources"
+            sources, title=md_label(tr("nav.sources")), icon=":material/menu_book:", url_path="sources"
         ),
-        editor=st.Page(
-            editor.render, title=md_label(tr("nav.editor")), icon=":material/edit:", url_path="editor"
-        ),
+        editor=st.Page(editor, title=md_label(tr("nav.editor")), icon=":material/edit:", url_path="editor"),
         route_alias=st.Page(
-            route.render, title=md_label(tr("nav.route_map")), url_path="route", visibility="hidden"
+            route, title=md_label(tr("nav.route_map")), url_path="route", visibility="hidden"
         ),
     )
