@@ -480,7 +480,9 @@ def _validated(data_dir: Path, name: str, data: bytes, validate: Validator) -> l
     if has_errors(findings):
         broken = sorted({f.file for f in findings if f.is_error})
         where = (
-            f"{name} has errors" if broken == [name] else f"with this change, {', '.join(broken)} have errors"
+            f"{name} has errors"
+            if broken == [name]
+            else f"with this change, {', '.join(broken)} {'has' if len(broken) == 1 else 'have'} errors"
         )
         raise SaveRefused(
             f"{where}; nothing was written.", [f for f in findings if f.is_error or f.file == name]
