@@ -5,10 +5,15 @@ changed what and when, can show any old version, and can share the history with
 other copies of the project (a remote). Nothing here reimplements git: each step
 is the ``git`` command line (2.39), run with an argument list, never a shell.
 
+Nothing outside this package calls ``save`` or ``restore`` directly: every write
+into data/ goes through ``geo.edit.gate``, which passes the one validator (the
+whole dataset, translations included).
+
 A save (``save``) is one transaction, for one file:
 
 1. one save at a time per repository, across threads and server processes
-   (``flock`` on ``escape-route-save.lock`` inside the git directory);
+   (``flock`` on ``escape-route-save.lock`` inside the git directory), which
+   first puts right what an interrupted save left (``geo.edit.recovery``);
 2. with a remote, ``git pull --ff-only`` first, so the save builds on the shared history;
 3. refused (``ConflictError``) unless the file is still the version the maintainer
    loaded: same bytes and same last commit (``Version``, from ``load``);

@@ -1,8 +1,9 @@
 """Saves and restores killed with SIGKILL at random moments, over and over: nobody is ever locked out.
 
 A worker process saves and restores through ``geo.edit.gate`` as fast as it can;
-it is frozen at a random moment and killed together with every git it started
-(as a server's whole process group would be). After each kill:
+it is frozen at a random moment (every other time, a random moment while git
+writes) and killed together with every git it started (as a server's whole
+process group would be). After each kill:
 
 - what viewers read (the files on disk) is a valid dataset, even before any repair;
 - after the repair the editor does on start, data/ equals its last commit and
@@ -70,6 +71,21 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _wait_for_a_write(pid: int, rng: random.Random, timeout: float = 10.0) -> None:
+    """Until the worker runs a git that writes (``add`` or ``commit``), then a random moment more."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in _children(pid):
+            try:
+                argv = (Path("/proc") / str(child) / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"commit" in argv or b"add" in argv:
+                time.sleep(rng.uniform(0, 0.002))
+                return
+        time.sleep(0.001)
+
+
 def _kill_all(pid: int) -> None:
     """Freeze the worker (so it starts nothing new), SIGKILL the gits it started, then the worker."""
     os.kill(pid, signal.SIGSTOP)
@@ -93,7 +109,11 @@ def test_fifty_kills_at_random_moments(data_dir: Path):
     for round_no in range(KILLS):
         worker = fork.Process(target=_worker, args=(str(data_dir), round_no), daemon=True)
         worker.start()
-        time.sleep(rng.uniform(0.05, 0.8))
+        # Half the kills at any moment; half at a moment while git writes, where a kill does most harm.
+        if round_no % 2:
+            _wait_for_a_write(worker.pid, rng)
+        else:
+            time.sleep(rng.uniform(0.05, 0.8))
         _kill_all(worker.pid)
         worker.join()
 
