@@ -19,6 +19,7 @@ from geo import paths
 from geo.data.findings import format_finding, has_errors
 from geo.data.validation import read_files, validate_files
 from geo.edit.commands import add_commands
+from geo.export.film.command import add_video_command
 from geo.story.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
 
 
@@ -211,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--audience-url", metavar="URL", help="print a QR code of this http(s) address")
     h.add_argument("--data", help="the data folder, with its i18n/ catalogues (default: data/)")
     h.set_defaults(func=cmd_handout)
+    add_video_command(sub)
     add_commands(sub)
     return parser
 
