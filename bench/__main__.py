@@ -28,14 +28,15 @@ SECTION_NAMES = (
     "crowd",
     "floor",
     "site",
+    "film",
 )
 
 
 def _sections() -> dict:
     """Section name → the function that measures it (imported late: they pull in Streamlit and Playwright)."""
-    from bench import crowd, floor, measures
+    from bench import crowd, film, floor, measures
 
-    own_module = {"crowd": crowd, "floor": floor}
+    own_module = {"crowd": crowd, "floor": floor, "film": film}
     return {name: getattr(own_module.get(name, measures), name) for name in SECTION_NAMES}
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.export.film import film_name
+from geo.export.film.plan import film_plan, webvtt
 from geo.story.i18n import Strings
 from geo.story.sources import CitedGroup, every_claim, source_usage, uses_text
 from geo.text import csv_bytes, esc, md, md_label
@@ -100,6 +102,14 @@ def render() -> None:
             file_name="escape-route-sources.csv",
             mime="text/csv",
         )
+        # The film's captions, timed as ``python -m geo video`` writes them beside the film.
+        st.download_button(
+            md_label(tr("sources_page.film_captions")),
+            webvtt(film_plan(data, tr), tr.lang).encode("utf-8"),
+            file_name=film_name(tr.lang).removesuffix(".mp4") + ".vtt",
+            mime="text/vtt",
+        )
+        st.caption(md(tr("sources_page.film_captions_help")))
         st.header(md(tr("sources_page.ledger_header")), anchor=False)
         show_ledger(view, where="inline")
         st.header(md(tr("sources_page.every_claim_header")), anchor=False)

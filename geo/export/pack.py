@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo import paths
 from geo.data.dataset import Dataset
+from geo.export.film import film_name
 from geo.files import atomic_write
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
@@ -98,6 +99,7 @@ HELP_KEYS = (
     "credits",
     "motion",
     "fullscreen",
+    "film",
     "help",
 )
 #: Nothing outside the file may load: scripts and styles are inline, images are data: URIs. ``#check``
@@ -135,6 +137,7 @@ def _strings(tr: Strings) -> dict:
         **tables,
         "help_keys": [tr(f"pack.key_{key}") for key in HELP_KEYS],
         "sources_prefix": tr("map.sources"),
+        "film_file": film_name(tr.lang),
     }
 
 

@@ -220,6 +220,10 @@
     else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
   }
 
+  /* The film (python -m geo video) beside the pack, in the pack's language: the fallback when this
+     browser cannot play the show. Its own tab plays it with the browser's controls. */
+  function openFilm() { window.open(S.film_file, "escape-route-film"); }
+
   function openPresenterView() {
     if (state.startedAt === null) { state.startedAt = Date.now(); }
     var url = location.href.split("#")[0] + "#presenter";
@@ -247,7 +251,7 @@
     ArrowRight: next, PageDown: next, " ": next, ArrowLeft: previous, PageUp: previous,
     Home: function () { show(0, 0); }, End: function () { show(slides.length - 1, 0); },
     b: function () { setBlackout(!state.blackout); }, ".": function () { setBlackout(!state.blackout); },
-    p: openPresenterView, c: function () { state.chartPinned = !state.chartPinned; render(); },
+    p: openPresenterView, v: openFilm, c: function () { state.chartPinned = !state.chartPinned; render(); },
     // With no address the sheet says how to add one (export with --audience-url).
     q: function () { toggleSheet("qr"); },
     i: function () { toggleSheet("credits"); }, h: function () { toggleSheet("help"); },

@@ -15,6 +15,8 @@ from playwright.sync_api import expect
 from geo import paths
 from geo.data import load_dataset
 from geo.export.check import only_the_file
+from geo.export.film import film_name
+from geo.export.film.encode import encode_mp4
 from geo.export.pack import write_pack
 from geo.story.i18n import strings
 from geo.story.tour import chapters
@@ -289,4 +291,27 @@ def test_each_chapter_flies_to_its_leg_and_draws_it(browser, packs):
     assert page.evaluate("() => document.querySelector('.folium-map').dataset.reducedMotion") == "false"
     page.keyboard.press("m")
     assert page.evaluate("() => document.querySelector('.folium-map').dataset.reducedMotion") == "true"
+    context.close()
+
+
+def test_v_opens_the_film_beside_the_pack_in_its_language(browser, tmp_path):
+    """The presenter's fallback: V opens ``geo video``'s default file name beside the pack, and the
+    browser plays it (a short film of the encoder ``geo video`` uses)."""
+    pack = write_pack(load_dataset(), tmp_path / "show.html", strings("ko"))
+    film = tmp_path / film_name("ko")
+    frames = [bytes([40 + i * 8]) * (1280 * 720 * 3) for i in range(24)]
+    encode_mp4(iter(frames), film, 1280, 720, 24)
+    context, page = open_pack(browser, pack)
+    context.route(film.as_uri(), lambda route: route.continue_())  # the film, and still nothing else
+    with context.expect_page() as popup:
+        page.keyboard.press("v")
+    view = popup.value
+    assert view.url == film.as_uri()
+    view.wait_for_function(
+        "() => document.querySelector('video') && document.querySelector('video').videoWidth"
+    )
+    assert view.evaluate("() => document.querySelector('video').videoWidth") == 1280
+    assert page.requested == []
+    page.keyboard.press("h")
+    expect(page.locator("#help-sheet")).to_contain_text(film.name)
     context.close()

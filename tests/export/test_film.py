@@ -15,9 +15,9 @@ from PIL import Image
 
 from geo import paths
 from geo.data import load_dataset
-from geo.export.film import film_plan, sidecar_paths, write_film
 from geo.export.film.encode import PREVIEW_MAX_BYTES, encode_mp4
 from geo.export.film.frames import FilmCanvas
+from geo.export.film.make import film_plan, sidecar_paths, write_film
 from geo.export.film.plan import webvtt
 from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapters

@@ -110,6 +110,12 @@ def test_sources_page_lists_every_source(app: AppTest):
         assert md(outlet) in shown
 
 
+def test_sources_page_offers_the_films_captions(app: AppTest):
+    app.switch_page("pages/sources.py").run()
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download the film's captions (WebVTT)" in labels
+
+
 def slide(at: AppTest) -> str:
     """The Presenter page's chapter panel (``pages.ui.slide.panel``: HTML with every text escaped)."""
     return next(h.value for h in at.html if 'id="slide-panel"' in h.value)

@@ -46,10 +46,10 @@ class Progress:
 
 def cmd_video(args: argparse.Namespace) -> int:
     from geo.cli import _dataset_or_findings
-    from geo.export.film import EncodeError, write_film
+    from geo.export.film.make import EncodeError, output_path, write_film
     from geo.files import os_reason
 
-    out = Path(args.out)
+    out = output_path(Path(args.out), args.lang)
     if out.suffix.lower() != ".mp4":
         print(f"error: --out: an .mp4 file, not {out}", file=sys.stderr)
         return 2
@@ -82,10 +82,15 @@ def cmd_video(args: argparse.Namespace) -> int:
 
 
 def add_video_command(sub) -> None:
-    from geo.export.film import SIZES
+    from geo.export.film.make import SIZES
 
     v = sub.add_parser("video", help="write the journey film (H.264 MP4) with WebVTT captions and a preview")
-    v.add_argument("--out", required=True, help="the .mp4 file; FILE.vtt and FILE.preview.webp go beside it")
+    v.add_argument(
+        "--out",
+        required=True,
+        help="the .mp4 file, or a folder for escape-route-film[-LANG].mp4 (the name the pack's V key opens); "
+        "FILE.vtt and FILE.preview.webp go beside it",
+    )
     v.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT, help="language (default: en)")
     v.add_argument("--size", choices=list(SIZES), default="1920x1080", help="frame size (default: 1920x1080)")
     v.add_argument("--fps", type=int, default=30, choices=range(24, 61), metavar="24..60", help="default: 30")
