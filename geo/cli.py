@@ -11,6 +11,7 @@ audience site (``--site``), ``handout`` the printable handout; ``history``,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -217,6 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The exit status of a program stopped by SIGPIPE (128 + 13), as ``head`` and the shell expect.
+CLOSED_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``geo history | head -1``): stop quietly, as a Unix tool does. Python's
+        # docs ("Note on SIGPIPE"): point stdout at devnull so the flush at exit cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return CLOSED_PIPE
+    return code
