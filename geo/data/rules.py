@@ -160,8 +160,17 @@ def check_geometry(
     return [(float(pos[0]), float(pos[1])) for pos in positions], []
 
 
+def _plain_repr(value: Any) -> str:
+    """A value as the file wrote it: numbers as numbers (``1E+400``, not ``Decimal('1E+400')``)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_plain_repr(v) for v in value) + "]"
+    return repr(value)
+
+
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    text = _plain_repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

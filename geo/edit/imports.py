@@ -177,6 +177,44 @@ class _Source:
         return np.concatenate(parts) if parts else np.empty((0, 2))
 
 
+OFF_THE_GLOBE = 360.0
+
+
+def _first_nonfinite(points: np.ndarray) -> tuple[int, str, float] | None:
+    """(1-based point, field, value) of the first coordinate that is NaN, infinite or far past the globe
+    (beyond ±360: no swap explains it, and arithmetic with it can overflow to infinity), else None.
+    Values a swap explains (a latitude of 101.5) are left to the report's swap warning."""
+    with np.errstate(invalid="ignore"):
+        bad = np.argwhere(~np.isfinite(points) | (np.abs(points) > OFF_THE_GLOBE))
+    if not len(bad):
+        return None
+    row, col = bad[0]
+    return int(row) + 1, ("longitude", "latitude")[int(col)], float(points[row, col])
+
+
+def _not_a_place(value: float) -> str:
+    return f"not a finite number ({value})" if not np.isfinite(value) else f"off the globe ({value:g})"
+
+
+def refuse_nonfinite(source: _Source) -> None:
+    """NaN, Infinity and numbers past a float's range (``1e400``) are not places: a reader of the
+    GeoJSON would meet invalid JSON. The refusal names the track or point and the field."""
+    for number, line in enumerate(source.lines, start=1):
+        offset = 0
+        for part in line:
+            found = _first_nonfinite(part)
+            if found:
+                point, name, value = found
+                raise ImportRefused(
+                    f"track {number}, point {offset + point}: the {name} is {_not_a_place(value)}"
+                )
+            offset += len(part)
+    found = _first_nonfinite(source.points) if len(source.points) else None
+    if found:
+        point, name, value = found
+        raise ImportRefused(f"point {point}: the {name} is {_not_a_place(value)}")
+
+
 def _refuse_size(raw: bytes) -> None:
     if not isinstance(raw, bytes | bytearray):
         raise ImportRefused("nothing to import: expected the file's bytes")
@@ -942,6 +980,7 @@ def import_file(raw: bytes, filename: str, as_: ImportAs, *, existing: bytes | N
     raw = bytes(raw)
     fmt = detect_format(raw, filename)
     source = _READERS[fmt](raw, as_)
+    refuse_nonfinite(source)
     before = source.coordinates()
     if len(before) > MAX_VERTICES_IN:
         raise _too_many_points()
