@@ -14,8 +14,17 @@ from geo.edit.staging import Staged
 from geo.text import md, md_label
 from pages.ui import cache, maintainers
 from pages.ui.editor_files import files_section
-from pages.ui.editor_forms import STAGED, change_section, clear_staged, flash, review_section, show_flash
+from pages.ui.editor_forms import (
+    STAGED,
+    clear_staged,
+    flash,
+    review_section,
+    show_flash,
+    sketch_tab,
+    upload_tab,
+)
 from pages.ui.editor_history import history_section, repairs_text
+from pages.ui.editor_import import import_tab
 
 TOKEN = "editor_token"
 
@@ -71,6 +80,15 @@ def on_save(tr) -> None:
         text += " " + tr("editor.push_failed", reason=saved.push_error)
     flash("success" if not saved.push_error else "warning", text)
     clear_staged()
+
+
+def change_section(tr) -> None:
+    """Three ways to stage a change: replace a file, sketch a segment, import a GPS file."""
+    st.header(md(tr("editor.change_header")))
+    tabs = st.tabs([md_label(tr(f"editor.{k}_tab")) for k in ("upload", "sketch", "import")])
+    for tab, draw in zip(tabs, (upload_tab, sketch_tab, import_tab), strict=True):
+        with tab:
+            draw(tr)
 
 
 def render() -> None:

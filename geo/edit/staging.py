@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from geo import paths
 from geo.data.dataset import Dataset, build_dataset
@@ -35,6 +35,9 @@ COUNTRIES: tuple[str, ...] = COUNTRY_NAMES
 PLACE_ROLES: tuple[str, ...] = get_args(PlaceRole)
 #: The geometry each file's features have.
 GEOMETRY = {paths.ROUTE: "LineString", paths.PLACES: "Point"}
+#: How a change was made: a whole file uploaded to replace one, a line sketched on the map, or features
+#: imported from a GPS file (``geo.edit.import_stage``). Only an upload must be the data file's own format.
+How = Literal["upload", "sketch", "import"]
 
 
 def kind_of(name: str) -> str:
@@ -79,6 +82,7 @@ class Staged:
     origin: str = ""
     #: The data set as it would be after saving; None while the change has errors.
     preview: Dataset | None = field(default=None, repr=False, compare=False)
+    how: How = "upload"
 
     @property
     def ok(self) -> bool:
@@ -96,6 +100,7 @@ def stage(
     data: bytes,
     *,
     origin: str = "",
+    how: How | None = None,
     base_version: history.Version | None = None,
     cache: ParseCache | None = None,
 ) -> Staged:
@@ -103,14 +108,18 @@ def stage(
 
     ``base_version`` is the version the change was made against (a sketch added
     to an earlier upload keeps that upload's); by default, the file on disk now.
+    ``how`` defaults to "sketch" for the origin "sketch" and "upload" otherwise.
+    Only an upload is refused for its file name: an import's origin is the GPS
+    file it was read from (a .gpx is fine there), and ``data`` is GeoJSON already.
     """
     cache = cache or ParseCache()
+    how = how or ("sketch" if origin == "sketch" else "upload")
     files = read_files(Path(data_dir))
     on_disk = files.get(name)
     base_version = base_version or history.version(data_dir, name)
-    problem = format_problem(name, origin) if origin and origin != "sketch" else None
+    problem = format_problem(name, origin) if origin and how == "upload" else None
     if problem is not None:
-        return Staged(name, data, base_version, [problem], None, origin)
+        return Staged(name, data, base_version, [problem], None, origin, how=how)
     before = parse_file(name, on_disk, cache=cache) if on_disk is not None else None
     files[name] = data
     validation = validate_files(files, cache=cache)
@@ -123,6 +132,7 @@ def stage(
         changes=diff_parsed(before, validation.files[name]),
         origin=origin,
         preview=build_dataset(validation) if validation.ok else None,
+        how=how,
     )
 
 

@@ -372,3 +372,37 @@ def sketch_map(dataset: Dataset, tr: Strings) -> folium.Map:
         edit_options={"edit": False, "remove": True},
     ).add_to(m)
     return localize(m)
+
+
+def import_preview_map(
+    dataset: Dataset, tr: Strings, features: list[dict], theme: MapTheme = LIGHT
+) -> folium.Map:
+    """The route as it is, with features read from a GPS file drawn on top and the view fitted to them.
+
+    The editor's Import tab shows this before the maintainer fills anything in:
+    what the file will add, where, and how coarse it has become (the features
+    are already generalized). Lines are dashed and outlined (``import-preview``)
+    so they stand out from the legs already saved; points are rings.
+    """
+    m = build_map(dataset, tr, popups=False, online_tiles=False, fit_route=False, inset=False)
+    lines = [f["geometry"]["coordinates"] for f in features if f["geometry"]["type"] == "LineString"]
+    points = [f["geometry"]["coordinates"] for f in features if f["geometry"]["type"] == "Point"]
+    halo = {"color": theme.highlight_inner, "weight": 9, "opacity": 0.9, "lineCap": "round"}
+    top = {"color": theme.highlight_outer, "weight": 4, "dashArray": "8 6", "className": "import-preview"}
+    for name, style in (("Import halo", halo), ("Import", top)):
+        if lines:
+            RouteLines(
+                [line_feature(c, {"style": style}) for c in lines], name=name, interactive=False
+            ).add_to(m)
+    for lon, lat in points:
+        folium.CircleMarker(
+            [lat, lon],
+            radius=7,
+            color=theme.highlight_outer,
+            weight=3,
+            fill=False,
+            className="import-preview",
+        ).add_to(m)
+    if lines or points:
+        m.fit_bounds(bounds_of([*lines, points]), padding=(40, 40), max_zoom=8)
+    return m

@@ -2,10 +2,9 @@
 
 Three ways in, all ending in ``geo.edit.staging.stage`` (validate, diff,
 preview): upload a replacement file; sketch a segment on the map; import a GPS
-track or waypoints (GPX, KML, GeoJSON, CSV), generalized by
-``geo.edit.imports`` before anything is kept. Kept apart from
-``pages/editor.py`` so that page reads as its steps: sign in, files, change,
-review, history.
+track or waypoints (GPX, KML, GeoJSON, CSV: ``pages.ui.editor_import``, which
+uses this module's form). Kept apart from ``pages/editor.py`` so that page
+reads as its steps: sign in, files, change, review, history.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import streamlit as st
 
 from geo import paths
 from geo.data.parse import MAX_FILE_BYTES
-from geo.edit import imports
 from geo.edit.diff import CHANGE_KINDS
 from geo.edit.staging import (
     COUNTRIES,
@@ -43,7 +41,8 @@ STAGED = "editor_staged"
 FLASH = "editor_flash"
 STAGED_FROM = "editor_staged_from"
 UPLOAD_GEN = "editor_upload_gen"
-IMPORT_SUFFIXES = ("gpx", "kml", "geojson", "json", "csv")
+#: The review's heading for each way a change was made (``Staged.how``).
+REVIEW_KEYS = {"upload": "review_upload", "sketch": "review_sketch", "import": "review_import"}
 
 
 def flash(kind: str, text: str, findings: list | None = None) -> None:
@@ -99,18 +98,27 @@ def upload_tab(tr: Strings) -> None:
         st.session_state[STAGED_FROM] = source
 
 
-def feature_form(tr: Strings, key: str, target: str, can_add: bool) -> tuple[dict, bool]:
-    """The properties a new segment (route) or place needs, as a form; returns (values, submitted)."""
+def feature_form(
+    tr: Strings, key: str, target: str, can_add: bool, defaults: dict | None = None
+) -> tuple[dict, bool]:
+    """The properties a new segment (route) or place needs, as a form; returns (values, submitted).
+
+    ``defaults``: an importer's suggestions (a free id, the next order) to start from.
+    """
     data = cache.view().data
+    defaults = defaults or {}
     with st.form(key):
         left, right = st.columns(2)
-        form = {"id": left.text_input(md_label(tr("editor.field_id")))}
+        form = {"id": left.text_input(md_label(tr("editor.field_id")), value=str(defaults.get("id") or ""))}
         form["country"] = right.selectbox(
             md_label(tr("editor.field_country")), COUNTRIES, index=1, format_func=tr.country
         )
         if target == paths.ROUTE:
+            order = defaults.get("order")
             form["order"] = left.number_input(
-                md_label(tr("editor.field_order")), min_value=1, value=len(data.route) + 1
+                md_label(tr("editor.field_order")),
+                min_value=1,
+                value=order if isinstance(order, int) and order >= 1 else len(data.route) + 1,
             )
             form["kind"] = right.selectbox(md_label(tr("editor.field_kind")), SEGMENT_KINDS)
             form["mode"] = left.selectbox(
@@ -163,58 +171,6 @@ def sketch_tab(tr: Strings) -> None:
         add_feature(tr, paths.ROUTE, lines[-1], form, "sketch")
 
 
-def import_tab(tr: Strings) -> None:
-    st.markdown(md(tr("editor.import_help")))
-    if cache.view() is None:
-        st.warning(md(tr("editor.sketch_needs_data")))
-        return
-    upload = st.file_uploader(
-        md_label(tr("editor.import_label", limit=SIZE_LIMIT_TEXT)),
-        type=list(IMPORT_SUFFIXES),
-        max_upload_size=MAX_FILE_BYTES // 2**20,
-        key=f"import_{st.session_state.get(UPLOAD_GEN, 0)}",
-    )
-    as_ = st.radio(
-        md_label(tr("editor.import_as")),
-        ("route", "places"),
-        horizontal=True,
-        format_func=lambda a: md_label(tr(f"editor.import_as_{a}")),
-    )
-    if upload is None:
-        return
-    target = paths.ROUTE if as_ == "route" else paths.PLACES
-    try:
-        result = imports.import_file(
-            upload.getvalue(), upload.name, as_, existing=(cache.data_dir() / target).read_bytes()
-        )
-    except imports.ImportRefused as exc:
-        st.error(md(tr("editor.import_refused", reason=exc)))
-        return
-    st.caption(md(tr("editor.import_report")))
-    st.code("\n".join(result.report.lines()), language=None, wrap_lines=True)
-    features = result.features
-    pick = (
-        st.selectbox(
-            md_label(tr("editor.import_feature")),
-            range(len(features)),
-            format_func=lambda i: f"{i + 1} / {len(features)}",
-        )
-        if len(features) > 1
-        else 0
-    )
-    form, add = feature_form(tr, "import", target, bool(features))
-    if add:
-        add_feature(tr, target, features[pick]["geometry"], form, upload.name)
-
-
-def change_section(tr: Strings) -> None:
-    st.header(md(tr("editor.change_header")))
-    tabs = st.tabs([md_label(tr(f"editor.{k}_tab")) for k in ("upload", "sketch", "import")])
-    for tab, draw in zip(tabs, (upload_tab, sketch_tab, import_tab), strict=True):
-        with tab:
-            draw(tr)
-
-
 def changes_table(tr: Strings, changes: list) -> pd.DataFrame:
     """One row per record: what happened to it, which fields, and each changed field before and after."""
     columns = ("col_change", "col_id", "col_fields", "col_before", "col_after", "col_geometry")
@@ -228,7 +184,7 @@ def changes_table(tr: Strings, changes: list) -> pd.DataFrame:
 
 
 def review_section(tr: Strings, staged: Staged, on_save: Callable[[Strings], None]) -> None:
-    key = "review_sketch" if staged.origin == "sketch" else "review_upload"
+    key = REVIEW_KEYS.get(staged.how, "review_upload")
     st.header(md(tr(f"editor.{key}", name=staged.name, origin=repr(staged.origin))))
     if staged.findings:
         (st.warning if staged.ok else st.error)(
