@@ -144,7 +144,7 @@ def map_css(theme: MapTheme) -> str:
   .route-popup .sources {{ margin-bottom: 0; font-size: 12px; font-weight: 600; }}
   .rs-label.rs-water, .rs-label.rs-sea {{ color: {theme.water}; font-style: italic; font-weight: 600; }}
   .rs-label.rs-sea {{ letter-spacing: .06em; opacity: .9; }}
-  .rs-label.rs-city {{ font-weight: 500; font-size: .85em; }}
+  .rs-label.rs-city {{ font-weight: 500; }}
   :lang(ko) .leaflet-container, .leaflet-container:lang(ko) {{ word-break: keep-all; }}
 </style>
 """
