@@ -121,6 +121,7 @@ def render() -> None:
         for _, src in usage.iterrows():
             source_card(src, tr)
         st.caption(md(tr("sources_page.credits")))
+        st.caption(md(tr("basemap.credits")))
 
 
 if __name__ == "__main__":  # run alone by Streamlit's legacy pages/ mode: see pages/__init__.py

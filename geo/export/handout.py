@@ -26,6 +26,7 @@ from matplotlib.textpath import TextToPath
 from geo.data.dataset import Dataset
 from geo.files import atomic_write
 from geo.fonts import font_path, matplotlib_family
+from geo.map.basemap import draw_basemap
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, LIGHT, outline_style, segment_style
 from geo.present.qr import check_url, qr_matrix
@@ -134,6 +135,7 @@ def draw_map(ax, dataset: Dataset, tr: Strings) -> None:
         outlines.plot(
             ax=ax, facecolor=style["fillColor"], edgecolor=style["color"], linewidth=style["weight"] * 0.5
         )
+    draw_basemap(ax, LIGHT, tr.lang, dataset=dataset, font_size=5.5, families=font_families(tr.lang))
     lines = drawn_lines(dataset)
     for _, seg in dataset.route.iterrows():
         style = segment_style(seg["country"], seg["kind"], theme=LIGHT)

@@ -22,6 +22,7 @@ from geo.export.film import film_name
 from geo.files import atomic_write
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
+from geo.map.basemap import RELIEF_REL, relief_bytes
 from geo.map.build import slide_map
 from geo.present.qr import check_url, qr_svg
 from geo.present.slides import chart_svg, credits
@@ -54,6 +55,10 @@ def _css_with_inlined_images(name: str) -> str:
 
 def inline_assets(html: str) -> str:
     """Replace every vendored ``<script src>``/``<link href>`` with the file's contents."""
+    relief = f"data:image/webp;base64,{base64.b64encode(relief_bytes()).decode()}"
+    html = html.replace(
+        f'"{_SENTINEL}/{RELIEF_REL}"', f'"{relief}"'
+    )  # the basemap's relief, in the map's spec
     for name, rel in ASSETS.items():
         url = f"{_SENTINEL}/{rel}"
         if rel.endswith(".js"):
@@ -133,6 +138,7 @@ def _strings(tr: Strings) -> dict:
         table, _, name = key.partition(".")
         if table in tables:
             tables[table][name] = tr(key)
+    tables["slides"]["map_credits"] += " " + tr("basemap.credits")
     return {
         **tables,
         "help_keys": [tr(f"pack.key_{key}") for key in HELP_KEYS],

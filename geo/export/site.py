@@ -49,6 +49,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from geo.data.dataset import Dataset
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks
+from geo.map.basemap import RELIEF_REL
 from geo.map.build import build_map
 from geo.map.theme import LIGHT
 from geo.paths import STATIC_DIR
@@ -136,7 +137,7 @@ def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
         body=body.group(1).strip(),
         script=body.group(2).strip(),
         name=m.get_name(),
-        linked=tuple(rel for rel in ASSETS.values() if f'"{root}{ASSETS_DIR}/{rel}"' in page),
+        linked=tuple(rel for rel in (*ASSETS.values(), RELIEF_REL) if f'"{root}{ASSETS_DIR}/{rel}"' in page),
     )
 
 

@@ -19,6 +19,7 @@ from folium.plugins import Draw
 
 from geo.data.dataset import Dataset
 from geo.map.assets import STREAMLIT, AssetLinks, localize
+from geo.map.basemap import BasemapLayer, basemap_labels, relief_url
 from geo.map.elements import (
     LayerSwitcher,
     Legend,
@@ -221,7 +222,7 @@ def story_spec(
         "legs": {leg: bounds_of([line]) for leg, line in lines.items()},
         "maxZoom": 8,
         "highlight": {"outer": theme.highlight_outer, "inner": theme.highlight_inner},
-        "labels": map_labels(dataset, tr),
+        "labels": map_labels(dataset, tr) + basemap_labels(dataset, tr.lang),
         "inset": None if knot is None else {"bounds": knot, "label": tr("map.inset"), "minWidth": 560},
         "fitOnStart": fit,
     }
@@ -275,6 +276,8 @@ def build_map(
     )
     StyleSheet(map_css(theme) + ("" if controls else SLIDE_CSS)).add_to(m)
     outlines = _countries_layer(dataset, theme, tr).add_to(m)
+    relief = relief_url(assets or STREAMLIT)
+    BasemapLayer(theme, relief, tr("basemap.attribution"), dataset, name=tr("basemap.layer")).add_to(m)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap",

@@ -231,10 +231,15 @@ class OutlineLayer(ScriptLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.json }}, {
-            interactive: false,
-            style: function(feature) { return feature.properties.style; }
-        });
+        var {{ this.get_name() }} = (function() {
+            // Their own pane, under the basemap's relief (which multiplies onto them) and the route.
+            var map = {{ this._parent.get_name() }};
+            if (!map.getPane('basemapLand')) { map.createPane('basemapLand').style.zIndex = 380; }
+            return L.geoJson({{ this.json }}, {
+                interactive: false, pane: 'basemapLand',
+                style: function(feature) { return feature.properties.style; }
+            });
+        })();
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
         """

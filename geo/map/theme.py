@@ -41,6 +41,13 @@ class MapTheme:
     country_size: str = "12px"
     legend_size: str = "12.5px"
     route_colors: dict[str, str] = field(default_factory=lambda: dict(COUNTRY_COLORS))
+    #: The basemap (``geo.map.basemap``): how strongly the relief multiplies onto the land, the rivers'
+    #: lines, the lakes' fill and the capitals' dots.
+    relief_opacity: float = 0.55
+    river: str = "#6a9cc2"
+    lake: str = "#bcd6e8"
+    city_fill: str = "#ffffff"
+    city_stroke: str = "#4a4339"
 
     def color(self, country: str) -> str:
         return self.route_colors.get(country, "#888888")
@@ -78,6 +85,11 @@ PROJECTOR = MapTheme(
     country_size="clamp(16px, 1.25vw, 30px)",
     legend_size="clamp(15px, 1.25vw, 28px)",
     route_colors={**COUNTRY_COLORS, "North Korea": "#ffffff", "Thailand": "#56B4E9"},
+    relief_opacity=0.9,
+    river="#4f8fbf",
+    lake="#15324a",
+    city_fill="#e8edf2",
+    city_stroke="#000000",
 )
 
 
@@ -130,6 +142,9 @@ def map_css(theme: MapTheme) -> str:
   .route-popup .note {{ color: #555; font-style: italic; }}
   .route-popup ul {{ margin: 0; padding-left: 18px; font-size: 12px; }}
   .route-popup .sources {{ margin-bottom: 0; font-size: 12px; font-weight: 600; }}
+  .rs-label.rs-water, .rs-label.rs-sea {{ color: {theme.water}; font-style: italic; font-weight: 600; }}
+  .rs-label.rs-sea {{ letter-spacing: .06em; opacity: .9; }}
+  .rs-label.rs-city {{ font-weight: 500; }}
   :lang(ko) .leaflet-container, .leaflet-container:lang(ko) {{ word-break: keep-all; }}
 </style>
 """

@@ -173,13 +173,17 @@
     // The eight positions cartographers try around a point, the usual order of preference first.
     place: ["right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left"],
     water: ["center", "below", "above"],
+    sea: ["center"],
     country: ["center"]
   };
+  // The basemap's capitals (geo/map/basemap.py) are placed like the route's places, a little closer in.
+  CANDIDATES.city = CANDIDATES.place;
 
   /* Where a label may go, nearest first: beside a place, then the same eight spots a little further out
    * (where two legs leave a place side by side, the near spots all lie on a leg). */
   function candidates(kind) {
-    var near = (CANDIDATES[kind] || CANDIDATES.place).map(function (k) { return { kind: k, gap: kind === "place" ? 9 : 0 }; });
+    var gap = { place: 9, city: 6 }[kind] || 0;
+    var near = (CANDIDATES[kind] || CANDIDATES.place).map(function (k) { return { kind: k, gap: gap }; });
     if (kind !== "place") { return near; }
     return near.concat(CANDIDATES.place.map(function (k) { return { kind: k, gap: 22 }; }));
   }
@@ -325,10 +329,13 @@
     var map = this.map, size = map.getSize(), margin = 4;
     // Labels never hide under the legend, the inset or the buttons, and keep off waypoints and arrows.
     var placed = controlBoxes(map).concat(markerBoxes(map), lineBoxes(this));
+    // A river is offered at several spots along it (item.group): the first that finds room names it.
+    var named = {};
     this.labels.forEach(function (label) {
       var el = label.el, item = label.item;
       el.style.visibility = "hidden";
       el.style.transform = "none";
+      if (item.group && named[item.group]) { return; }
       var w = el.offsetWidth, h = el.offsetHeight;
       var point = map.latLngToContainerPoint([item.lat, item.lon]);
       var chosen = null;
@@ -362,6 +369,7 @@
       if (!chosen) { return; }
       chosen.label = label;
       placed.push(chosen);
+      if (item.group) { named[item.group] = true; }
       el.style.transform = "translate(" + Math.round(chosen.x - point.x) + "px," + Math.round(chosen.y - point.y) + "px)";
       el.style.visibility = "visible";
     });

@@ -24,6 +24,7 @@ from pyproj import Transformer
 from geo.data.dataset import Dataset
 from geo.export.film.plan import Caption, FilmPlan, Scene
 from geo.export.handout import Page, font_families
+from geo.map.basemap import draw_basemap
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, PROJECTOR, outline_style, segment_style
 from geo.story.i18n import DEFAULT, Strings, translate_dataset
@@ -134,6 +135,10 @@ class FilmCanvas:
             outlines.plot(ax=ax, facecolor=style["fillColor"], edgecolor=style["color"], linewidth=0.8)
         halo = [patheffects.withStroke(linewidth=3, foreground=THEME.label_halo)]
         size = self._pt(SMALL_H) * 0.9
+        draw_basemap(
+            ax, THEME, self.tr.lang, project=TO_MERCATOR.transform, dataset=self.dataset,
+            font_size=size * 0.85, families=self.families, labels_up_to_degrees=20,
+        )  # fmt: skip
         for _, country in self.dataset.countries[self.dataset.countries["role"] != "context"].iterrows():
             x, y = TO_MERCATOR.transform(*country["label"])
             name = self.tr.country(country["name"])
