@@ -21,9 +21,10 @@ SEEDS = paths.PROJECT_DIR.parent / "shared" / "seeds"
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    """A copy of ``data/`` in a temporary directory."""
+    """A copy of ``data/`` in a temporary directory: the files a maintainer edits. The basemap
+    (``data/basemap/``, made by scripts/build_basemap.py) is read from the project, never edited."""
     target = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(".backups"))
+    shutil.copytree(paths.DATA_DIR, target, ignore=shutil.ignore_patterns(".backups", "basemap"))
     return target
 
 
