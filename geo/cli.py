@@ -21,6 +21,7 @@ from geo.data.findings import format_finding, has_errors
 from geo.data.validation import read_files, validate_files
 from geo.edit.commands import add_commands
 from geo.export.film.command import add_video_command
+from geo.files import OutputError
 from geo.story.i18n import DEFAULT, LANGUAGES, strings, validate_catalogues
 
 
@@ -161,16 +162,19 @@ def _export_site(dataset, out: Path, lang: str | None, i18n_dir: Path) -> int:
     langs = [code.strip() for code in (lang or ",".join(LANGUAGES)).split(",") if code.strip()]
     try:
         translators = translators_for(langs, i18n_dir)
-        written = write_site(dataset, out, translators)
+        result = write_site(dataset, out, translators)
     except (ValueError, NotASiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    size = sum(p.stat().st_size for p in written) / 1024
+    size = sum(p.stat().st_size for p in result.written) / 1024
     print(
-        f"wrote {len(written)} files to {out} ({size:,.0f} KiB): serve the folder from any static host "
-        "(deploy/run up --audience-dir), or open index.html in a browser",
+        f"wrote {len(result.written)} files to {out} ({size:,.0f} KiB): serve the folder from any static "
+        "host (deploy/run up --audience-dir), or open index.html in a browser",
         file=sys.stderr,
     )
+    if result.kept:
+        shown = ", ".join(result.kept[:5]) + (", …" if len(result.kept) > 5 else "")
+        print(f"kept {len(result.kept)} files you added: {shown}", file=sys.stderr)
     return 0
 
 
@@ -186,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     target = e.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", help="a .html file, or a directory for escape-route-screening.html")
     target.add_argument(
-        "--site", metavar="DIR", help="a folder for the audience site (replaces an earlier site there)"
+        "--site",
+        metavar="DIR",
+        help="a folder for the audience site (replaces what an earlier export wrote there; keeps your files)",
     )
     target.add_argument(
         "--check",
@@ -227,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = args.func(args)
         sys.stdout.flush()
+    except OutputError as exc:
+        # A full disk, a read-only stick, a busy target: one line, as for any other refusal.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (``geo history | head -1``): stop quietly, as a Unix tool does. Python's
         # docs ("Note on SIGPIPE"): point stdout at devnull so the flush at exit cannot fail again.

@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 _OS_REASONS = {
@@ -21,6 +22,48 @@ _OS_REASONS = {
     errno.EACCES: "the data folder is read-only for the server (permission denied)",
     errno.EPERM: "the data folder is read-only for the server (not permitted)",
 }
+
+
+#: Why an output (pack, site, handout, film, import) could not be written, in a presenter's words.
+_OUTPUT_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is full",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "not permitted",
+    errno.EBUSY: "it is busy (a mount point, or in use by another program)",
+    errno.EXDEV: "part of it is another disk mounted there",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder",
+}
+
+
+class OutputError(Exception):
+    """An output could not be written: one line for the command line, no traceback, nothing half-written."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+    @classmethod
+    def from_os(cls, path: Path | str, exc: OSError) -> OutputError:
+        return cls(path, output_reason(exc))
+
+
+def output_reason(exc: OSError) -> str:
+    """Why an output failed, in plain words, without a temporary file's name."""
+    return _OUTPUT_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+@contextlib.contextmanager
+def writing_output(path: Path | str) -> Iterator[None]:
+    """Turn any OSError raised while writing ``path`` into an :class:`OutputError` naming ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError.from_os(path, exc) from exc
 
 
 def content_hash(data: bytes | None) -> str:

@@ -20,7 +20,7 @@ from geo import paths
 from geo.data.findings import format_finding
 from geo.data.parse import MAX_FILE_BYTES
 from geo.edit import accounts, gate, history, imports
-from geo.files import atomic_write
+from geo.files import OutputError, atomic_write
 
 #: Shorter passwords are refused by ``hash-password``: the hash is only as strong as what it hides.
 MIN_PASSWORD_CHARS = 12
@@ -186,7 +186,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         atomic_write(out, result.data)
     except OSError as exc:
-        return _error(f"cannot write {out}: {exc.strerror or exc}", 2)
+        return _error(str(OutputError.from_os(out, exc)), 2)
     print(f"Wrote {out}: add its features to {result.target} and fill in what is listed above.")
     return 0
 

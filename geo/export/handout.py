@@ -24,7 +24,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from geo.data.dataset import Dataset
-from geo.files import atomic_write
+from geo.files import atomic_write, writing_output
 from geo.fonts import font_path, matplotlib_family
 from geo.map.basemap import draw_basemap
 from geo.map.build import drawn_lines
@@ -286,5 +286,8 @@ def handout_pdf(
 def write_handout(
     dataset: Dataset, out: Path, tr: Strings, *, paper: str = "a4", audience_url: str | None = None
 ) -> Path:
-    atomic_write(out, handout_pdf(dataset, tr, paper=paper, audience_url=audience_url))
+    """Write the PDF atomically (OutputError if it cannot: no half file)."""
+    pdf = handout_pdf(dataset, tr, paper=paper, audience_url=audience_url)
+    with writing_output(out):
+        atomic_write(out, pdf)
     return out

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from geo import paths
 from geo.data.dataset import Dataset
 from geo.export.film import film_name
-from geo.files import atomic_write
+from geo.files import atomic_write, writing_output
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.basemap import RELIEF_REL, relief_bytes
@@ -207,7 +207,9 @@ def output_path(out: Path) -> Path:
 
 
 def write_pack(dataset: Dataset, out: Path, tr: Strings, *, audience_url: str | None = None) -> Path:
-    """Write atomically: a half-written file on a USB stick is worse than none."""
+    """Write atomically: a half-written file on a USB stick is worse than none (OutputError if it cannot)."""
     target = output_path(out)
-    atomic_write(target, build_pack(dataset, tr, audience_url=audience_url).encode("utf-8"))
+    html = build_pack(dataset, tr, audience_url=audience_url).encode("utf-8")
+    with writing_output(target):
+        atomic_write(target, html)
     return target

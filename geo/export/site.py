@@ -32,11 +32,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
-import secrets
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +44,8 @@ import shapely
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
+from geo.export.owned_folder import FolderRefused, FolderWrite, safe_relative, write_owned_folder
+from geo.files import OutputError
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks
 from geo.map.basemap import RELIEF_REL
@@ -532,8 +531,8 @@ def translators_for(langs: Sequence[str], i18n_dir: Path = I18N_DIR) -> list[Str
     return [strings(lang, i18n_dir) for lang in dict.fromkeys(langs)]
 
 
-class NotASiteError(RuntimeError):
-    """The output folder holds something else: it is not replaced."""
+class NotASiteError(FolderRefused):
+    """The output folder holds something else, or a symbolic link in the way: nothing is written."""
 
 
 def is_site(folder: Path) -> bool:
@@ -541,24 +540,35 @@ def is_site(folder: Path) -> bool:
     return sw.is_file() and sw.read_text(encoding="utf-8", errors="replace").startswith(SITE_MARK)
 
 
-def write_site(dataset: Dataset, out: Path, translators: Sequence[Strings]) -> list[Path]:
-    """Write the site to ``out``, replacing an earlier site there as a whole (no stale files stay).
+def _owned_by_an_older_site(folder: Path) -> list[str] | None:
+    """What a site written before manifests owns: the files its service worker precaches, and itself.
 
-    The new site is written beside ``out`` and moved into place, so a server never
-    serves half of it. A folder that is not empty and not a site is refused.
+    An empty folder owns nothing; any other folder without a manifest is not ours (None).
+    """
+    if not any(folder.iterdir()):
+        return []
+    if folder.joinpath("sw.js").is_symlink() or not is_site(folder):
+        return None
+    found = re.search(r"^var FILES = (\[.*\]);$", (folder / "sw.js").read_text(encoding="utf-8"), re.M)
+    try:
+        listed = json.loads(found.group(1)) if found else []
+    except ValueError:
+        listed = []
+    return [rel for rel in listed if safe_relative(rel)] + ["sw.js"]
+
+
+def write_site(dataset: Dataset, out: Path, translators: Sequence[Strings]) -> FolderWrite:
+    """Write the site to ``out``: its own earlier files replaced or removed, the user's kept.
+
+    See ``geo.export.owned_folder``: a server never serves half a site, a failure
+    leaves the old one, and a symbolic link is refused, never followed. Raises
+    NotASiteError for a folder that is not ours, OutputError when the disk says no.
     """
     out = Path(out)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not is_site(out))):
-        raise NotASiteError(f"{out} exists and is not an audience site; choose an empty or new folder")
     files = build_site(dataset, translators)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tag = secrets.token_hex(4)
-    staging = out.parent / f".{out.name}.new-{tag}"
-    for rel, content in files.items():
-        _write(staging, rel, content)
-    old = out.parent / f".{out.name}.old-{tag}"
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
-    return [out / rel for rel in sorted(files)]
+    try:
+        return write_owned_folder(out, files, owned_before=_owned_by_an_older_site)
+    except FolderRefused as exc:
+        raise NotASiteError(str(exc)) from exc
+    except OSError as exc:
+        raise OutputError.from_os(out, exc) from exc

@@ -15,6 +15,7 @@ import pytest
 from geo import paths
 from geo.data import load_dataset
 from geo.export import site as site_module
+from geo.export.owned_folder import MANIFEST
 from geo.export.site import (
     NotASiteError,
     build_site,
@@ -113,7 +114,7 @@ def test_service_worker_precaches_every_file_but_itself(site):
     sw = (site / "sw.js").read_text(encoding="utf-8")
     listed = json.loads(re.search(r"var FILES = (\[.*?\]);", sw).group(1))
     everything = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    assert listed == [f for f in everything if f != "sw.js"]
+    assert listed == [f for f in everything if f not in ("sw.js", MANIFEST)], "the manifest is not for phones"
 
 
 def test_leaflet_is_the_vendored_copy_with_its_licence(site):
@@ -363,11 +364,12 @@ def test_map_is_built_without_popups_or_online_tiles(site):
 
 def test_rewrite_replaces_the_site_and_refuses_other_folders(data, tmp_path: Path):
     out = tmp_path / "audience"
+    write_site(data, out, translators_for(["en", "ko"]))
+    assert (out / "ko" / "index.html").is_file()
     write_site(data, out, translators_for(["en"]))
-    (out / "assets" / "stale.js").write_text("old")
-    write_site(data, out, translators_for(["en"]))
-    assert not (out / "assets" / "stale.js").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["audience"], "no staging folder left behind"
+    assert not (out / "ko").exists(), "what the earlier export wrote and this one does not is removed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audience"], "no staging folder left beside it"
+    assert not list(out.glob(".escape-route-staging-*")), "no staging folder left inside it"
     other = tmp_path / "photos"
     other.mkdir()
     (other / "holiday.jpg").write_bytes(b"x")

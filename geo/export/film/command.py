@@ -47,7 +47,7 @@ class Progress:
 def cmd_video(args: argparse.Namespace) -> int:
     from geo.cli import _dataset_or_findings
     from geo.export.film.make import EncodeError, output_path, write_film
-    from geo.files import os_reason
+    from geo.files import OutputError
 
     out = output_path(Path(args.out), args.lang)
     if out.suffix.lower() != ".mp4":
@@ -66,7 +66,7 @@ def cmd_video(args: argparse.Namespace) -> int:
             dataset, out, strings(args.lang, i18n_dir), size=args.size, fps=args.fps, progress=Progress()
         )
     except OSError as exc:
-        print(f"error: cannot write {exc.filename or out}: {os_reason(exc)}", file=sys.stderr)
+        print(f"error: {OutputError.from_os(out, exc)}", file=sys.stderr)
         return 2
     except EncodeError as exc:
         print(f"error: cannot write {out}: {exc}", file=sys.stderr)
