@@ -19,6 +19,7 @@ a link in the way is refused by name, never followed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import posixpath
@@ -193,7 +194,12 @@ def _stage(folder: Path, staging: Path, new: Mapping[str, bytes], stale: list[st
         if (folder / rel).is_file():
             backup = staging / "old" / rel
             backup.parent.mkdir(parents=True, exist_ok=True)
-            os.link(folder / rel, backup)
+            try:
+                os.link(folder / rel, backup)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                shutil.copy2(folder / rel, backup)  # a file mounted over: the swap will say it is busy
 
 
 def _swap(folder: Path, staging: Path, new: Mapping[str, bytes]) -> None:

@@ -1,0 +1,126 @@
+"""Every output on a disk that says no: one clear line, exit 2, no temporary file, the old site untouched.
+
+Real faults, not mocks: a full tmpfs (ENOSPC), a read-only remount (EROFS),
+files another mount holds (EBUSY), and a folder the user ``nobody`` may not
+write (EACCES). The mounts live in a private mount namespace (``unshare -m``,
+as root), so nothing outside the test sees them. ``tests/export/fault_driver.py``
+runs the outputs; this file says what a presenter must see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import required_tool
+from tests.edit.tracks import gpx, phone_points
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Each fault, and the words the one error line gives for it.
+REASONS = {
+    "enospc": "the disk is full",
+    "erofs": "the disk is read-only",
+    "ebusy": "busy",
+    "eacces": "permission denied",
+}
+
+
+def can_mount() -> str | None:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    return "unshare" if probe.returncode == 0 else None
+
+
+@pytest.fixture(scope="module")
+def as_root() -> None:
+    required_tool(
+        can_mount(),
+        "needs root and unshare -m (util-linux) for private mounts",
+        "the disk-fault tests",
+    )
+
+
+def drive(fault: str) -> dict:
+    """Run the driver for ``fault`` in a fresh work folder, as root in a private namespace or as nobody."""
+    work = Path(tempfile.mkdtemp(prefix=f"fault-{fault}-"))
+    try:
+        work.chmod(0o755)
+        (work / "phone.gpx").write_bytes(gpx(phone_points(60)))
+        env = os.environ | {
+            "MPLCONFIGDIR": str(work / "mpl"),
+            "HOME": str(work),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+        driver = [sys.executable, "-m", "tests.export.fault_driver", fault, str(work)]
+        if fault == "eacces":
+            shutil.chown(work, "nobody", "nogroup")
+            (work / "phone.gpx").chmod(0o644)
+            prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        else:
+            prefix = ["unshare", "-m", "--propagation", "private"]
+        run = subprocess.run(prefix + driver, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return json.loads(run.stdout)
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(work)], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def leftovers(paths: list[str]) -> list[str]:
+    """Temporary or staging files an output left behind (the manifest and the filler are expected)."""
+    return [
+        rel for rel in paths if re.search(r"(^|/)\.(?!escape-route-site\.json$)", rel) and "filler" not in rel
+    ]
+
+
+@pytest.mark.parametrize("fault", sorted(REASONS))
+def test_every_output_fails_with_one_clear_line(as_root, fault: str):
+    report = drive(fault)
+    for name, result in report["results"].items():
+        assert result["traceback"] is None, f"{fault} {name}: {result['traceback']}"
+        lines = [line for line in result["stderr"].splitlines() if line.strip()]
+        errors = [line for line in lines if line.startswith("error:")]
+        assert result["code"] == 2, f"{fault} {name}: exit {result['code']}; said {lines}"
+        assert len(errors) == 1, f"{fault} {name}: {lines}"
+        assert re.match(r"error: cannot write /\S+: ", errors[0]), errors[0]
+        assert REASONS[fault] in errors[0].rsplit(": ", 1)[-1], errors[0]
+        assert "Traceback" not in result["stderr"]
+        assert "Errno" not in errors[0], "the reason in words, not an errno repr"
+    assert leftovers(report["left"]) == []
+    assert report["site_after"] == report["site_before"], "the old site is served as it was"
+
+
+def test_a_site_export_into_a_mount_point_succeeds(as_root, tmp_path: Path):
+    """A USB stick's mount point is a folder a rename cannot replace: the export stages inside it."""
+    script = (
+        'set -e; mount -t tmpfs tmpfs "$1"; '
+        f'{sys.executable} -m geo export --site "$1" --lang en; '
+        f'{sys.executable} -m geo export --site "$1" --lang en; '
+        'ls -A "$1"; findmnt -n -o FSTYPE "$1"'
+    )
+    target = tmp_path / "stick"
+    target.mkdir()
+    run = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    names = run.stdout.split()
+    assert "index.html" in names
+    assert "sw.js" in names
+    assert names[-1] == "tmpfs", "the site was written on the mount, not under it"
+    assert not [n for n in names if n.startswith(".escape-route-staging-")]
