@@ -231,3 +231,76 @@ def test_editor_recovers_a_killed_save_and_refuses_restoring_a_broken_translatio
         assert page.watch.external == []
     finally:
         stop_app(server)
+
+
+def _pick(page, scope, label: str, option: str) -> None:
+    """Choose ``option`` in the Streamlit selectbox labelled ``label`` (its options open on the page)."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    expect(box).to_have_value(option)
+
+
+def test_import_tab_takes_a_phone_gpx_through_preview_privacy_report_and_one_commit(
+    offline_page, data_dir: Path, tmp_path: Path
+):
+    """A maintainer's 300-point phone track (6 decimals, times, elevations) becomes the Laos leg."""
+    from tests.edit.tracks import gpx, phone_points
+
+    _git(data_dir, "init", "-q", "-b", "main")
+    _git(data_dir, "add", ".")
+    _git(data_dir, "commit", "-qm", "the data")
+    before = history.log(data_dir)
+    track = tmp_path / "laos-walk.gpx"
+    track.write_bytes(gpx(phone_points(300)))
+    server = start_app(data_dir, {accounts.PASSWORD_ENV: PASSWORD})
+    try:
+        page = offline_page
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.goto(f"{server.url}/editor", wait_until="domcontentloaded")
+        expect(page.get_by_text("Password", exact=True)).to_be_visible(timeout=30_000)
+        sign_in(page)
+        page.get_by_role("tab", name="Import a GPS track or waypoints").click()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').last.set_input_files(track)
+        preview = page.frame_locator(MAP_FRAME).last
+        expect(preview.locator("path.import-preview").first).to_be_attached(timeout=30_000)
+        expect(page.get_by_role("heading", name="Privacy report")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"Points: 300 in the file, \d+ kept"))).to_be_visible()
+        expect(page.get_by_text("Timestamps removed: 300.")).to_be_visible()
+        expect(page.get_by_text("Elevations removed: 300.")).to_be_visible()
+        expect(page.get_by_text(re.compile(r"up to 6 decimals in the file, at most 2 kept"))).to_be_visible()
+
+        form = page.locator('[role="tabpanel"]:visible [data-testid="stForm"]')
+        form.get_by_label("Id (lower-case-with-hyphens)").fill("laos-to-mekong")
+        _pick(page, form, "Country", "Laos")
+        form.get_by_label("Order", exact=True).fill("7")
+        _pick(page, form, "Mode", "Overland")
+        form.get_by_label("Title").fill("Across northern Laos to the Mekong")
+        form.get_by_label("Summary (what the sources say about this leg)").fill(
+            "Through Laos toward the Thai border, the goal of the journey."
+        )
+        form.locator('[data-testid="stMultiSelect"]').click()
+        page.get_by_role("option", name="film").click()
+        page.keyboard.press("Escape")
+        form.get_by_role("button", name="Add to preview").click()
+        review = re.compile(r"Review: route\.geojson, imported from 'laos-walk\.gpx'")
+        expect(page.get_by_role("heading", name=review)).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("1 changed")).to_be_visible()
+        wait_until_idle(page)
+        screenshot(page, "editor-import-review", whole_page=True)
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_text(re.compile(r"Saved route\.geojson"))).to_be_visible(timeout=30_000)
+    finally:
+        stop_app(server)
+
+    after = history.log(data_dir)
+    assert len(after) == len(before) + 1, "one Save, one commit"
+    assert _git(data_dir, "status", "--porcelain").strip() == ""
+    leg = feature(json.loads((data_dir / paths.ROUTE).read_bytes()), "laos-to-mekong")
+    coords = leg["geometry"]["coordinates"]
+    assert 3 < len(coords) < 300, "generalized: more than the schematic two points, far fewer than 300"
+    assert all(round(v, 2) == v for xy in coords for v in xy), "at most 2 decimals"
+    assert set(leg["properties"]) >= {"id", "order", "country", "mode", "title", "summary", "sources"}
+    assert not {"time", "ele", "device"} & set(leg["properties"])
+    assert page.watch.external == []
