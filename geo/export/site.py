@@ -45,7 +45,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
 from geo.export.owned_folder import FolderRefused, FolderWrite, safe_relative, write_owned_folder
-from geo.files import OutputError
+from geo.files import writing_output
 from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks
 from geo.map.basemap import RELIEF_REL
@@ -567,8 +567,7 @@ def write_site(dataset: Dataset, out: Path, translators: Sequence[Strings]) -> F
     out = Path(out)
     files = build_site(dataset, translators)
     try:
-        return write_owned_folder(out, files, owned_before=_owned_by_an_older_site)
+        with writing_output(out):
+            return write_owned_folder(out, files, owned_before=_owned_by_an_older_site)
     except FolderRefused as exc:
         raise NotASiteError(str(exc)) from exc
-    except OSError as exc:
-        raise OutputError.from_os(out, exc) from exc
