@@ -30,7 +30,7 @@ from geo.map.basemap import draw_basemap
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, LIGHT, outline_style, segment_style
 from geo.present.qr import check_url, qr_matrix
-from geo.present.slides import full_source_line, map_source_ids, source_ids
+from geo.present.slides import full_source_line, map_credit_line, map_source_ids, source_ids
 from geo.story.figures import headline_figures
 from geo.story.i18n import DEFAULT, Strings, translate_dataset
 from geo.story.quotes import quote_citation
@@ -245,7 +245,7 @@ def _below_the_map(page: Page, dataset: Dataset, tr: Strings, y: float, k: float
     )
     for line in handout_sources(dataset):
         y = page.write(indent, y, line, 8 * k, full - 0.015, color=INK) - 0.004 * k
-    return page.write(MARGIN, y - 0.008 * k, tr("slides.map_credits"), 7 * k, full, color=DIM)
+    return page.write(MARGIN, y - 0.008 * k, map_credit_line(tr), 7 * k, full, color=DIM)
 
 
 def handout_figure(

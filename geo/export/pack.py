@@ -138,7 +138,6 @@ def _strings(tr: Strings) -> dict:
         table, _, name = key.partition(".")
         if table in tables:
             tables[table][name] = tr(key)
-    tables["slides"]["map_credits"] += " " + tr("basemap.credits")
     return {
         **tables,
         "help_keys": [tr(f"pack.key_{key}") for key in HELP_KEYS],

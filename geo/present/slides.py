@@ -68,6 +68,12 @@ def brief_source(dataset: Dataset, source_id: str) -> str:
     return f"{source['outlet']} ({source['date']})"
 
 
+def map_credit_line(tr: Strings) -> str:
+    """Who made the map: outlines and software, then the basemap (relief, rivers, capitals). One line,
+    so the pack, the Presenter page, the film and the handout credit the same sources."""
+    return f"{tr('slides.map_credits')} {tr('basemap.credits')}"
+
+
 def credits(dataset: Dataset, tr: Strings) -> Credits:
     tour = tour_source_ids(dataset)
     chart = [sid for sid in chart_source_ids(dataset) if sid not in tour]
@@ -76,7 +82,7 @@ def credits(dataset: Dataset, tr: Strings) -> Credits:
         sections.append(
             (tr("slides.credits_chart"), ["; ".join(brief_source(dataset, sid) for sid in chart)])
         )
-    map_lines = [tr("slides.map_credits"), tr("map.legend_footnote")]
+    map_lines = [map_credit_line(tr), tr("map.legend_footnote")]
     if tr.lang != DEFAULT:
         map_lines.append(tr("app.quotes_as_published"))
     sections.append((tr("slides.credits_map"), map_lines))

@@ -61,6 +61,17 @@ def test_a_film_runs_between_half_a_minute_and_ten_minutes(data, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_closing_credits_name_the_basemaps_sources(data, lang):
+    """The film is drawn on the pack's basemap: its credits say whose relief and rivers those are."""
+    credits = " ".join(
+        line for scene in film_plan(data, strings(lang)).scenes if scene.kind == "credits"
+        for line in [scene.caption.title, *scene.caption.lines]
+    )  # fmt: skip
+    for maker in ("Natural Earth", "GSHHG", "Leaflet"):
+        assert maker in credits, f"the {lang} credits do not name {maker}"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_sidecar_holds_every_chapter_in_its_language(data, lang):
     tr = strings(lang)
     vtt = webvtt(film_plan(data, tr), lang)
