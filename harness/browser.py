@@ -87,11 +87,19 @@ def screenshot(page, name: str, *, whole_page: bool = False) -> Path:
             "'[data-testid=stMain], [data-testid=stAppScrollToBottomContainer]')].map(e => e.scrollHeight))"
         )
         page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
-        page.wait_for_timeout(800)
+        settle_after_resize(page)
     page.screenshot(path=str(path))
     if whole_page and size:
         page.set_viewport_size(size)
     return path
+
+
+def settle_after_resize(page) -> None:
+    """After a viewport change: two frames for layout, then every map on the page refitted and settled."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    for frame in page.frames:
+        if frame.locator(".leaflet-container[data-settled]").count():
+            wait_settled(frame)
 
 
 def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
@@ -103,6 +111,32 @@ def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
     page.wait_for_function(
         """() => !document.querySelector('[data-stale="true"]')
              && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        timeout=timeout_ms,
+    )
+
+
+def map_frame(page, index: int = 0):
+    """The app's map frame (streamlit-folium's iframe; ``index`` -1 for the last on the page) as a
+    Frame, to wait and evaluate in."""
+    return page.locator(MAP_FRAME).nth(index).element_handle().content_frame()
+
+
+#: Any leg, or the whole route: ``wait_settled`` without ``leg``.
+ANY_VIEW = object()
+
+
+def wait_settled(where, leg: str | object | None = ANY_VIEW, timeout_ms: int = 20_000) -> None:
+    """Wait until route-story.js says the map has settled: the view it was asked for has arrived, its
+    leg has drawn itself and the labels are placed (``data-settled`` on the map's container).
+
+    ``where`` is the page (pack, site) or the map's frame (the app). With ``leg`` (None for the whole
+    route), also that the map shows that leg: a click in the app reruns the script before the map hears
+    of it, so until then the old view is the settled one.
+    """
+    where.wait_for_function(
+        """(leg) => [...document.querySelectorAll('.leaflet-container')].some(m =>
+               m.dataset.settled === 'true' && (leg === null || m.dataset.selectedLeg === leg))""",
+        arg=None if leg is ANY_VIEW else (leg or ""),
         timeout=timeout_ms,
     )
 

@@ -10,6 +10,10 @@
  * With prefers-reduced-motion (or spec.reducedMotion, or setReducedMotion(true)) nothing flies or draws:
  * views change at once.
  *
+ * data-settled on the map's container (as uMap's "dataloaded") tells tests and the film when to look:
+ * absent until a view is asked for (select(), or spec.fitOnStart), "false" while the map moves, a leg draws itself or the fonts load,
+ * "true" once the view select() asked for has arrived, drawn and had its labels placed.
+ *
  * Everything from data is text: labels are set with textContent. No dependency but Leaflet.
  */
 (function () {
@@ -26,7 +30,12 @@
     this.touched = false;
     this.highlight = null;
     this.labels = [];
+    this.moving = false;
+    this.drawing = 0;
+    this.fontsIn = false;  // set by addLabels once the page and its fonts have loaded
     var self = this;
+    map.on("movestart", function () { self.moving = true; self.markSettled(); });
+    map.on("moveend", function () { self.moving = false; self.markSettled(); });
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (name) {
       map.getContainer().addEventListener(name, function () { self.touched = true; }, { passive: true });
     });
@@ -39,7 +48,7 @@
     map.on("popupopen", function (e) { self.popup = e.popup; });
     map.on("popupclose", function (e) { if (self.popup === e.popup) { self.popup = null; } });
     if (spec.inset) { this.addInset(spec.inset); }
-    if (spec.fitOnStart) { this.fit(false); }
+    if (spec.fitOnStart) { this.asked = true; this.fit(false); }  // a view asked for, as select() asks
     map.routeStory = this;
   }
 
@@ -52,6 +61,19 @@
   RouteStory.prototype.setReducedMotion = function (on) {
     this.spec.reducedMotion = Boolean(on);
     this.map.getContainer().setAttribute("data-reduced-motion", this.reduced() ? "true" : "false");
+  };
+
+  /* See data-settled above. "true" waits one task, for the other moveend handlers (labels, a popup
+   * opened again, which may pan the map once more) to have run. */
+  RouteStory.prototype.markSettled = function () {
+    var self = this, box = this.map.getContainer();
+    window.clearTimeout(this.settleTimer);
+    if (!this.asked) { return; }
+    var fontsLoading = document.fonts && document.fonts.status === "loading";
+    if (this.moving || this.drawing > 0 || !this.fontsIn || fontsLoading) { box.setAttribute("data-settled", "false"); return; }
+    this.settleTimer = window.setTimeout(function () {
+      if (!self.moving && self.drawing === 0) { box.setAttribute("data-settled", "true"); }
+    }, 0);
   };
 
   RouteStory.prototype.ready = function () {
@@ -93,6 +115,7 @@
 
   RouteStory.prototype.select = function (id, options) {
     options = options || {};
+    this.asked = true;
     var known = id && this.spec.legs[id];
     this.selected = known ? id : null;
     this.target = known ? this.spec.legs[id] : this.spec.route;
@@ -106,6 +129,7 @@
     this.refitPopup(this.fit(options.animate !== false));
     this.layoutLabels();  // names keep off the chosen leg's halo even when the view does not move
     this.map.getContainer().setAttribute("data-selected-leg", this.selected || "");
+    this.markSettled();
   };
 
   /* A leg's popup opened by the click that chose it rides along with the flight and can end up past the
@@ -141,11 +165,21 @@
 
   /* The leg draws itself from its start once the map has arrived (an SVG stroke-dashoffset transition). */
   RouteStory.prototype.animateDrawing = function (group) {
-    var seconds = this.spec.drawSeconds || 1.6, map = this.map;
-    var paths = [];
+    var seconds = this.spec.drawSeconds || 1.6, map = this.map, self = this;
+    var paths = [], started = false, finished = false;
+    var finish = function () {
+      if (finished) { return; }
+      finished = true;
+      self.drawing -= 1;
+      self.markSettled();
+    };
+    this.drawing += 1;
     group.eachLayer(function (geo) { geo.eachLayer(function (l) { if (l._path) { paths.push(l); } }); });
     paths.forEach(function (l) { l._path.style.visibility = "hidden"; });
     var start = function () {
+      if (started) { return; }  // the map arrived, or the fallback below gave up waiting for it
+      started = true;
+      window.setTimeout(finish, seconds * 1000 + 60);
       paths.forEach(function (l) {
         var path = l._path, length = path.getTotalLength(), dashes = path.getAttribute("stroke-dasharray");
         path.style.visibility = "";
@@ -163,8 +197,7 @@
       });
     };
     map.once("moveend", start);
-    window.setTimeout(function () { if (paths.length && paths[0]._path.style.visibility === "hidden") { start(); } },
-      (this.spec.flySeconds || 1.0) * 1000 + 400);
+    window.setTimeout(start, (this.spec.flySeconds || 1.0) * 1000 + 400);
   };
 
   /* ----------------------------------------------------------------------------------- labels */
@@ -206,9 +239,18 @@
       self.labels.push({ item: item, el: el, marker: marker });
     });
     this.labels.sort(function (a, b) { return b.item.priority - a.item.priority; });
-    // Again once the style sheet and fonts have surely applied (they load beside this script).
-    [0, 400, 1500].forEach(function (ms) { window.setTimeout(function () { self.layoutLabels(); }, ms); });
-    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { self.layoutLabels(); }); }
+    // Again once the page has loaded and its fonts are in: a label's size depends on both.
+    window.setTimeout(function () { self.layoutLabels(); }, 0);
+    var loaded = function () {
+      var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+      fonts.then(function () { self.fontsIn = true; self.layoutLabels(); self.markSettled(); });
+    };
+    if (document.readyState === "complete") { loaded(); } else { window.addEventListener("load", loaded); }
+    // A web font (the Korean one) is fetched only once a label uses it, after fonts.ready may have
+    // resolved: its names grow, so place them again when it arrives.
+    if (document.fonts && document.fonts.addEventListener) {
+      document.fonts.addEventListener("loadingdone", function () { self.layoutLabels(); self.markSettled(); });
+    }
   };
 
   function box(kind, point, w, h, gap) {

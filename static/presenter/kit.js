@@ -70,6 +70,8 @@
       if (panel && window.SlideFit) {
         var ok = window.SlideFit.fit(panel, panel.querySelectorAll(PARTS), MIN_FIT);
         panel.setAttribute("data-fits", String(ok));
+        // The size this fit was for: a test that resizes waits for its own size, not for time.
+        panel.setAttribute("data-fitted-at", window.innerWidth + "x" + window.innerHeight);
       }
     });
   }

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from harness.browser import screenshot, wait_until_idle
+from harness.browser import map_frame, screenshot, wait_settled, wait_until_idle
 from harness.server import ARTIFACTS, PROJECT
 from tests.conftest import required_tool
 
@@ -61,7 +61,7 @@ def test_no_serious_accessibility_violations(offline_page, app_server, axe_path,
     if name in ("route", "presenter"):
         frame = page.frame_locator(MAP_FRAME).first
         expect(frame.locator("path.route-segment").first).to_be_attached(timeout=30_000)
-    page.wait_for_timeout(1500)
+        wait_settled(map_frame(page))
     wait_until_idle(page)
     violations = run_axe(page, axe_path)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -77,7 +77,7 @@ def test_korean_route_map_screenshot(offline_page, app_server):
     expect(page.get_by_role("heading", name="비욘드 유토피아: 탈출 경로")).to_be_visible(timeout=30_000)
     frame = page.frame_locator(MAP_FRAME).first
     expect(frame.get_by_text("라오스").first).to_be_attached(timeout=30_000)
-    page.wait_for_timeout(1500)
+    wait_settled(map_frame(page), "laos-jungle")
     screenshot(page, "route-map-ko", whole_page=True)
 
 
@@ -88,7 +88,7 @@ def test_keyboard_alone_reaches_and_chooses_a_leg(offline_page, app_server):
     expect(page.frame_locator(MAP_FRAME).first.locator("path.route-segment").first).to_be_attached(
         timeout=30_000
     )
-    page.wait_for_timeout(1000)
+    wait_settled(map_frame(page))
     reached = False
     for _ in range(80):
         page.keyboard.press("Tab")

@@ -18,7 +18,7 @@ from geo.data import load_dataset
 from geo.export.site import translators_for, write_site
 from geo.story.i18n import strings, translate_dataset
 from geo.story.legs import leg_titles
-from harness.browser import offline_context, screenshot, watch_console
+from harness.browser import offline_context, screenshot, wait_settled, watch_console
 from harness.server import ARTIFACTS, PROJECT
 from harness.static_site import StaticSite
 from tests.conftest import required_tool
@@ -127,7 +127,7 @@ def test_map_draws_and_a_leg_click_tells_its_story(browser, server, data, viewpo
     assert selected_leg(page) == "laos-jungle"
     expect(page).to_have_url(re.compile(r"#segment-laos-jungle$"))
     expect(page.locator("a[data-language]")).to_have_attribute("href", "ko/index.html#segment-laos-jungle")
-    page.wait_for_timeout(1600)  # the flight to the leg ends before the picture is taken
+    wait_settled(page, "laos-jungle")  # the flight to the leg ends before the picture is taken
     screenshot(page, f"audience-en-{viewport['width']}-leg")
     assert_clean(page)
     context.close()
@@ -244,9 +244,10 @@ def test_route_text_links_open_the_leg_and_bring_the_map_back(browser, server, d
     link.click()
     expect(heading(page)).to_have_text(leg_titles(data)["mekong-crossing"])
     expect(heading(page)).to_be_focused()
-    page.wait_for_timeout(800)
-    assert page.locator(".map-frame").bounding_box()["y"] > -PHONE["height"] / 2, (
-        "the map was not brought back"
+    # The page scrolls back (smoothly) to the map: wait for it rather than for a time.
+    page.wait_for_function(
+        "(h) => document.querySelector('.map-frame').getBoundingClientRect().top > -h / 2",
+        arg=PHONE["height"],
     )
     context.close()
 
@@ -264,7 +265,7 @@ def test_korean_page_shows_korean(browser, server, data, viewport):
     shown = page.evaluate("document.body.innerText")
     assert len(re.findall(r"[\uac00-\ud7a3]", shown)) > 500
     page.locator(".map-frame").scroll_into_view_if_needed()
-    page.wait_for_timeout(900)
+    wait_settled(page, "nk-to-china")
     screenshot(page, f"audience-ko-{viewport['width']}")
     assert_clean(page)
     context.close()
@@ -291,7 +292,8 @@ def test_first_view_is_under_500_kb_compressed(browser, server):
     cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
     page.goto(server.url, wait_until="load")
     wait_for_route(page)
-    page.wait_for_timeout(500)
+    wait_settled(page)
+    page.wait_for_load_state("networkidle")  # the relief, asked for once the route is drawn
     total = sum(sizes.values())
     assert 50_000 < total < 500_000, {urls.get(k, k): v for k, v in sizes.items()}
     encodings = page.evaluate(

@@ -12,9 +12,9 @@ from geo.data import load_dataset
 from geo.export.pack import write_pack
 from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapters
-from harness.browser import screenshot
+from harness.browser import map_frame, screenshot, wait_settled
 from tests.browser.test_pack_browser import go, open_pack
-from tests.browser.test_route_map_story import map_frame, open_map
+from tests.browser.test_route_map_story import open_map
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_pack_shows_relief_and_rivers_at_the_story_legs(browser, packs, lang, si
     context, page = open_pack(browser, packs[lang], size)
     for leg in (FIRST_LEG, MEKONG):
         go(page, chapter_of(leg, lang))
-        page.wait_for_timeout(700)  # reduced motion: the view changes at once; labels settle
+        wait_settled(page, leg)
         check(page.evaluate(MEASURE), leg, lang, f"pack {lang} {size} {leg}")
         if size == (1366, 768):
             screenshot(page, f"basemap-pack-{leg}-{lang}")
@@ -100,7 +100,7 @@ def test_app_shows_relief_and_rivers_at_the_story_legs(browser, app_server, lang
         frame = map_frame(page)
         loaded = "() => (document.querySelector('img.basemap-relief') || {}).naturalWidth > 0"
         frame.wait_for_function(loaded, timeout=15_000)
-        page.wait_for_timeout(500)
+        wait_settled(frame, leg)
         check(frame.evaluate(MEASURE), leg, lang, f"app {lang} {size} {leg}")
         if size == (1366, 768):
             screenshot(page, f"basemap-app-{leg}-{lang}")

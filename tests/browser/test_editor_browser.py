@@ -15,7 +15,7 @@ from geo import paths
 from geo.edit import accounts, history
 from geo.edit.staging import dump_collection
 from geo.story.i18n import strings
-from harness.browser import screenshot, wait_until_idle
+from harness.browser import map_frame, screenshot, wait_settled, wait_until_idle
 from harness.server import start_app, stop_app
 from tests.conftest import feature
 
@@ -61,7 +61,7 @@ def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
     )
     expect(page.get_by_text("1 changed")).to_be_visible()
     expect(page.frame_locator(MAP_FRAME).last.locator("path.route-selected")).to_have_count(1, timeout=30_000)
-    page.wait_for_timeout(1000)
+    wait_settled(map_frame(page, -1))
     screenshot(page, "editor-review", whole_page=True)
 
     page.get_by_role("button", name="Save").click()
@@ -92,7 +92,7 @@ def test_sign_in_upload_review_save_and_see_it_on_the_route_map(
     restore.click()
     # Validating with the other files and committing: allow for a loaded machine.
     expect(page.get_by_text(re.compile("Restored route.geojson"))).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(500)
+    wait_until_idle(page)
     screenshot(page, "editor-history", whole_page=True)
     page.goto(f"{editor_server.url}/?segment=laos-jungle", wait_until="domcontentloaded")
     expect(page.get_by_role("heading", name=re.compile("Night trek through the jungle"))).to_be_visible(
@@ -117,13 +117,15 @@ def test_sketch_a_segment_and_add_it_to_the_preview(offline_page, editor_server,
     page.get_by_role("tab", name="Sketch a segment").click()
     sketch = page.frame_locator(MAP_FRAME).first
     expect(sketch.locator("path.route-segment").first).to_be_attached(timeout=30_000)
-    page.locator(MAP_FRAME).first.evaluate("el => el.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(1500)
+    page.locator(MAP_FRAME).first.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    wait_settled(map_frame(page))  # the clicks below land where the map will stay
     sketch.locator(".leaflet-draw-draw-polyline").click()
     box = page.locator(MAP_FRAME).first.bounding_box()
-    for fx, fy in ((0.55, 0.45), (0.62, 0.40)):
+    for n, (fx, fy) in enumerate(((0.55, 0.45), (0.62, 0.40)), start=1):
+        if n > 1:
+            page.wait_for_timeout(600)  # two clicks closer in time are a double click: it ends the line
         page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-        page.wait_for_timeout(300)
+        expect(sketch.locator(".leaflet-marker-icon.leaflet-editing-icon")).to_have_count(n)
     sketch.get_by_role("link", name="Finish").click()
     add = page.get_by_role("button", name="Add to preview")
     expect(add).to_be_enabled(timeout=15_000)
@@ -138,7 +140,7 @@ def test_sketch_a_segment_and_add_it_to_the_preview(offline_page, editor_server,
         page.get_by_role("heading", name=re.compile("Review: route.geojson, from a sketch"))
     ).to_be_visible(timeout=15_000)
     expect(page.get_by_text("1 added")).to_be_visible()
-    page.wait_for_timeout(1000)
+    wait_until_idle(page)
     screenshot(page, "editor-sketch", whole_page=True)
     assert page.watch.external == []
 
@@ -153,7 +155,7 @@ def test_korean_editor_in_the_browser(offline_page, editor_server):
     expect(page.get_by_role("heading", name=ko("editor.files_header"))).to_be_visible(timeout=15_000)
     expect(page.get_by_text(ko("editor.all_pass"))).to_be_visible()
     expect(page.get_by_role("tab", name=ko("editor.sketch_tab"))).to_be_visible()
-    page.wait_for_timeout(800)
+    wait_until_idle(page)
     screenshot(page, "editor-ko", whole_page=True)
     assert page.watch.external == []
     assert page.watch.console_errors == []

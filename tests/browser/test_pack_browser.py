@@ -20,7 +20,7 @@ from geo.export.film.encode import encode_mp4
 from geo.export.pack import write_pack
 from geo.story.i18n import strings
 from geo.story.tour import chapters
-from harness.browser import screenshot, watch_console
+from harness.browser import screenshot, wait_settled, watch_console
 from tests.browser import slides
 from tests.program_text import program_text
 
@@ -50,6 +50,7 @@ def open_pack(browser, pack: Path, size=(1920, 1080), address: str = "?motion=re
     watch_console(page, page.errors)
     page.goto(pack.as_uri() + address)
     expect(page.locator("path.route-segment").first).to_be_attached(timeout=15_000)
+    wait_settled(page)  # the first chapter's view, labels placed once the fonts are in
     return context, page
 
 
@@ -65,7 +66,6 @@ def go(page, index: int, part: int = 0) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_every_slide_fits_and_shows_no_program_text(browser, packs, lang, size):
     context, page = open_pack(browser, packs[lang], SIZES[size])
-    page.wait_for_timeout(300)  # fonts and the first fit
     found = []
     for index in range(slide_count(page)):
         go(page, index)
@@ -80,7 +80,7 @@ def test_every_slide_fits_and_shows_no_program_text(browser, packs, lang, size):
     if size in ("1920x1080", "1024x768"):
         for number in (1, 5, 10):
             go(page, number - 1)
-            page.wait_for_timeout(150)
+            wait_settled(page)
             screenshot(page, f"pack-{lang}-{size}-{number:02d}")
     assert found == []
     assert page.requested == []
@@ -90,7 +90,6 @@ def test_every_slide_fits_and_shows_no_program_text(browser, packs, lang, size):
 
 def test_projector_theme_reads_from_the_back_row(browser, packs):
     context, page = open_pack(browser, packs["en"])
-    page.wait_for_timeout(1600)  # labels are placed again once fonts are in
     sizes = page.evaluate(
         """() => [...document.querySelectorAll('.rs-label')]
               .filter(el => getComputedStyle(el).visibility === 'visible')
@@ -133,8 +132,7 @@ def test_controls_hide_after_two_seconds_and_come_back_on_mouse_move(browser, pa
     controls = page.locator("#controls")
     page.mouse.move(400, 300)
     expect(controls).to_be_visible()
-    page.wait_for_timeout(2400)
-    expect(controls).to_be_hidden()
+    expect(controls).to_be_hidden(timeout=4_000)
     page.keyboard.press("ArrowRight")  # a clicker's press is not a mouse: the controls stay away
     page.wait_for_timeout(300)
     expect(controls).to_be_hidden()

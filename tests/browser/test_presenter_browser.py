@@ -19,7 +19,14 @@ from geo.export.check import only_the_file
 from geo.export.pack import write_pack
 from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapters
-from harness.browser import offline_context, screenshot, wait_until_idle, watch_console
+from harness.browser import (
+    map_frame,
+    offline_context,
+    screenshot,
+    wait_settled,
+    wait_until_idle,
+    watch_console,
+)
 from tests.browser import slides
 from tests.program_text import program_text
 
@@ -48,8 +55,10 @@ def open_presenter(browser, app_server, address: str = "chapter=1", viewport=PRO
 
 def fitted(page) -> None:
     """Wait until the kit has fitted the chapter to this size (it refits on every redraw and resize)."""
-    page.wait_for_timeout(250)
-    expect(page.locator("#slide-panel")).to_have_attribute("data-fits", "true")
+    size = page.viewport_size
+    panel = page.locator("#slide-panel")
+    expect(panel).to_have_attribute("data-fitted-at", f"{size['width']}x{size['height']}")
+    expect(panel).to_have_attribute("data-fits", "true")
 
 
 def expect_title(page, title: str) -> None:
@@ -84,7 +93,7 @@ def test_arrow_keys_step_through_every_chapter_and_each_fits_at_three_screen_siz
             found += [f"{where}: {p}" for p in slides.problems(page)]
             found += [f"{where}: program text {t!r}" for t in program_text(slides.visible_text(page))]
             if chapter.number in (1, 5) and size != "1280x720":
-                page.wait_for_timeout(1200)  # the map has flown to the leg
+                wait_settled(map_frame(page), chapter.segment_id)
                 screenshot(page, f"presenter-{lang}-{size}-{chapter.number:02d}")
         page.set_viewport_size(PROJECTOR)
         page.keyboard.press("ArrowRight" if chapter.number % 2 else "PageDown")
@@ -100,7 +109,7 @@ def test_arrow_keys_step_through_every_chapter_and_each_fits_at_three_screen_siz
 def test_projector_theme_in_the_map_frame(browser, app_server):
     context, page = open_presenter(browser, app_server)
     frame = page.frame_locator(MAP_FRAME)
-    page.wait_for_timeout(1600)  # labels are placed again once fonts are in
+    wait_settled(map_frame(page))
     sizes = frame.locator(".rs-label").evaluate_all(
         """els => els.filter(el => getComputedStyle(el).visibility === 'visible')
                    .map(el => parseFloat(getComputedStyle(el).fontSize))"""
@@ -127,8 +136,7 @@ def test_controls_hide_after_two_seconds_and_come_back(browser, app_server):
     controls = page.locator(".st-key-presenter_controls")
     page.mouse.move(600, 900)
     expect(controls).to_be_visible()
-    page.wait_for_timeout(2500)
-    expect(controls).to_be_hidden()
+    expect(controls).to_be_hidden(timeout=4_000)
     page.mouse.move(620, 920)
     expect(controls).to_be_visible()
     context.close()

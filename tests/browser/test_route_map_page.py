@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.data import load_dataset
-from harness.browser import click_leg, screenshot
+from harness.browser import click_leg, map_frame, screenshot, wait_settled
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,7 @@ def show_whole_map(page) -> None:
     (Chrome scrolls a partly hidden iframe into view when it is clicked, which
     moves the map between mouse-down and mouse-up.)
     """
-    page.locator(MAP_FRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(300)
+    page.locator(MAP_FRAME).evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
 
 
 def test_map_draws_offline_with_every_segment_and_outline(offline_page, app_server, data):
@@ -45,7 +44,7 @@ def test_map_draws_offline_with_every_segment_and_outline(offline_page, app_serv
         expect(frame.locator(f"path.seg-{segment_id}")).to_have_count(1)
     expect(frame.locator(".route-legend")).to_be_visible()
     expect(frame.locator(".leaflet-control-scale")).to_be_visible()
-    offline_page.wait_for_timeout(1000)
+    wait_settled(map_frame(offline_page))
     screenshot(offline_page, "route-map-1366", whole_page=True)
     assert offline_page.watch.external == [], "the map asked the internet for something"
     assert offline_page.watch.console_errors == []
@@ -62,7 +61,7 @@ def test_clicking_a_segment_shows_its_quotes(offline_page, app_server, data):
     panel = offline_page.locator('[data-testid="stColumn"]').filter(has_text="What was said about this leg")
     expect(panel.get_by_text(tied[:40], exact=False)).to_be_visible()
     expect(frame.locator("path.route-selected")).to_have_count(1, timeout=10_000)
-    offline_page.wait_for_timeout(1600)  # the flight to the leg ends before the picture is taken
+    wait_settled(map_frame(offline_page), "laos-jungle")  # the flight ends before the picture is taken
     # The popup the click opened is whole inside the map after the flight (it rode past the top before).
     popup, box = (
         frame.locator(".leaflet-popup").bounding_box(),
@@ -96,7 +95,7 @@ def test_phone_width_layout(browser, app_server):
     context, watch = offline_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     open_route_map(page, app_server.url)
-    page.wait_for_timeout(1000)
+    wait_settled(map_frame(page))
     screenshot(page, "route-map-390", whole_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the page scrolls sideways on a phone ({width}px wide)"

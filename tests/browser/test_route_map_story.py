@@ -11,12 +11,21 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from geo import paths
-from harness.browser import MAP_FRAME, offline_context, screenshot, wait_until_idle, watch_console
+from harness.browser import (
+    MAP_FRAME,
+    map_frame,
+    offline_context,
+    screenshot,
+    wait_settled,
+    wait_until_idle,
+    watch_console,
+)
 from harness.server import start_app, stop_app
 
 pytestmark = pytest.mark.browser
@@ -33,12 +42,9 @@ def open_map(browser, url: str, width: int, height: int, address: str = "/"):
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator("path.route-segment").first).to_be_attached(timeout=30_000)
     wait_until_idle(page)
-    page.wait_for_timeout(1500)  # the map settles and fits the route once its frame has its size
+    # The map fits the view it was asked for once its frame has its size.
+    wait_settled(map_frame(page), parse_qs(urlsplit(address).query).get("segment", [None])[0])
     return context, page
-
-
-def map_frame(page):
-    return next(f for f in page.frames if "st_folium" in f.url or "component" in f.url)
 
 
 def leg_box(page, segment_id: str) -> dict:
@@ -145,7 +151,7 @@ def test_choosing_a_leg_flies_to_it_and_whole_route_flies_back(browser, app_serv
     page.get_by_label("Leg of the route").click()
     page.get_by_role("option", name="6. Night trek through the jungle into Laos").click()
     expect(page.get_by_role("heading", name="6. Night trek through the jungle into Laos")).to_be_visible()
-    page.wait_for_timeout(2500)  # the flight to the leg
+    wait_settled(map_frame(page), "laos-jungle")  # the flight to the leg
     chosen = leg_box(page, "laos-jungle")
     growth = max(chosen["w"], chosen["h"]) / max(whole["w"], whole["h"])
     assert growth >= 3, f"the chosen leg is only {growth:.1f}× larger on screen"
@@ -155,7 +161,7 @@ def test_choosing_a_leg_flies_to_it_and_whole_route_flies_back(browser, app_serv
     screenshot(page, "route-map-leg-1366")
     page.get_by_label("Leg of the route").click()
     page.get_by_role("option", name=re.compile("^Whole route")).click()
-    page.wait_for_timeout(2500)
+    wait_settled(map_frame(page), None)
     back = leg_box(page, "laos-jungle")
     assert abs(back["w"] - whole["w"]) < whole["w"] * 0.5, "the whole route is shown again"
     assert frame.evaluate("() => document.querySelectorAll('path.route-selected').length") == 0

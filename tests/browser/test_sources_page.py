@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from geo.data import load_dataset
-from harness.browser import offline_context, screenshot, watch_console
+from harness.browser import offline_context, screenshot, wait_until_idle, watch_console
 from harness.server import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -94,7 +94,7 @@ def test_sources_page_fits_and_links_every_source(open_page, app_server, data, l
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= SIZES[size]["width"], f"the page scrolls sideways ({page_width}px)"
 
-    page.wait_for_timeout(500)
+    wait_until_idle(page)
     screenshot(page, f"sources-{lang}-{size}", whole_page=True)
     assert watch.external == [], "the page asked the internet for something"
     assert watch.console_errors == []
@@ -112,7 +112,7 @@ def test_route_map_chart_and_ledger(open_page, app_server, lang: str, size: str)
     alt = chart.locator("img").first.get_attribute("alt") or ""
     assert "$20,000" in alt, f"the text alternative gives the cost: {alt}"
     assert "2,914" in alt, f"the text alternative gives the peak of arrivals: {alt}"
-    page.wait_for_timeout(500)
+    wait_until_idle(page)
     box = overflow(page, '[data-testid="stImage"]')
     assert box["right"] <= box["viewport"] + 1, f"the chart is cut at the right edge: {box}"
     close_up(chart, f"route-chart-{lang}-{size}")

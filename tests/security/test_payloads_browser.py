@@ -18,7 +18,15 @@ from playwright.sync_api import expect
 
 from geo import cli, paths
 from geo.story.i18n import strings
-from harness.browser import MAP_FRAME, click_leg, offline_context, screenshot
+from harness.browser import (
+    MAP_FRAME,
+    click_leg,
+    map_frame,
+    offline_context,
+    screenshot,
+    wait_settled,
+    wait_until_idle,
+)
 from harness.server import AppServer, start_app, stop_app
 from tests.security.payloads import MARKER, PIECES, Planted, plant
 from tests.security.streamlit_markdown import shown
@@ -102,8 +110,8 @@ def test_route_map_with_a_leg_and_its_popup(browser, planted, planted_server, la
     ]
     assert shown(tr("nav.sources")) in nav, f"a navigation title, as written: {nav}"
     # The popup, opened by a click on the leg.
-    page.locator(MAP_FRAME).evaluate("el => el.scrollIntoView({block: 'center'})")
-    page.wait_for_timeout(500)
+    page.locator(MAP_FRAME).evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    wait_settled(map_frame(page), LEG)  # the deep link's flight is over: the click lands on the leg
     click_leg(page, LEG)
     popup = frame.locator(".route-popup")
     expect(popup).to_be_visible(timeout=15_000)
@@ -135,20 +143,22 @@ def test_presenter_and_sources(browser, planted, planted_server, lang):
         tr.get("tour.out-of-north-korea.title") or planted.fields[(paths.TOUR, "out-of-north-korea", "title")]
     )
     expect(page.get_by_role("heading", level=1)).to_have_count(1, timeout=30_000)
-    page.wait_for_timeout(1000)
+    wait_until_idle(page)
     assert text_of(page.get_by_role("heading", level=1)) == shown(chapter)
     watched.assert_nothing_ran(f"presenter ({lang})")
     page.goto(f"{planted_server.url}/sources?lang={lang}", wait_until="domcontentloaded")
     outlet = planted.fields[(paths.SOURCES, "cbn", "outlet")]
     expect(page.get_by_role("heading", level=2).first).to_be_visible(timeout=30_000)
-    page.wait_for_timeout(1000)
-    # Each source is a card headed by its outlet.
-    expect(page.get_by_role("heading", level=3).last).to_be_visible(timeout=30_000)
-    for _ in range(60):  # the ledger's headings can come before the cards'
-        headings = [text_of(h) for h in page.get_by_role("heading", level=3).all()]
-        if shown(outlet) in headings:
-            break
-        page.wait_for_timeout(500)
+    wait_until_idle(page)
+    # Each source is a card headed by its outlet (the ledger's headings can come before the cards').
+    page.wait_for_function(
+        r"""(want) => [...document.querySelectorAll('h3')].some(h =>
+               h.textContent.replace(/\u2060/g, '').replace(/\0/g, '\ufffd').replace(/\s+/g, ' ').trim()
+               === want)""",
+        arg=shown(outlet),
+        timeout=30_000,
+    )
+    headings = [text_of(h) for h in page.get_by_role("heading", level=3).all()]
     assert shown(outlet) in headings
     note = planted.fields[(paths.SOURCES, "cbn", "note")]
     assert shown(note) in text_of(page.locator('[data-testid="stMain"]')), "a source's note, as written"
@@ -175,8 +185,7 @@ def test_the_exported_pack_from_file(browser, planted, tmp_path, lang):
     for _ in range(40):
         titles.append(text_of(page.locator("#slide-title")))
         texts.append(text_of(page.locator("#slide-text")))
-        page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(150)
+        page.keyboard.press("ArrowRight")  # the pack changes slides at once, in the key's handler
     chapters = [r for (f, r, field) in planted.fields if (f, field) == (paths.TOUR, "title")]
     for chapter in chapters:
         title = tr.get(f"tour.{chapter}.title") or planted.fields[(paths.TOUR, chapter, "title")]
