@@ -207,12 +207,36 @@ def test_vl_convert_renders_it_offline(data, lang: str, theme: str):
         assert "1인당 $20,000" in svg
 
 
-def test_the_png_is_drawn_with_korean_glyphs(data):
-    """A rough check that vl-convert found a Korean font: the Korean chart differs from a blank one."""
-    dataset, tr = in_lang(data, "ko")
-    png = vl_convert.vegalite_to_png(timeline(dataset, tr, width=320).to_json())
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(png) > 20_000
+def glyph_pixels(char: str) -> bytes:
+    """One character drawn by vl-convert in the charts' Korean fonts, as grey pixels."""
+    import io
+
+    import vl_convert
+    from PIL import Image
+
+    from geo.story.charts import FONTS, _register_fonts
+
+    _register_fonts(vl_convert)
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": [{"t": char}]},
+        "mark": {"type": "text", "fontSize": 72, "font": FONTS["ko"]},
+        "encoding": {"text": {"field": "t"}},
+        "width": 100,
+        "height": 100,
+        "config": {"view": {"stroke": None}},
+    }
+    return Image.open(io.BytesIO(vl_convert.vegalite_to_png(json.dumps(spec)))).convert("L").tobytes()
+
+
+def test_charts_draw_korean_with_real_glyphs():
+    """With no Korean font, '한' and '국' come out as the same empty box: they must differ from each
+    other, from a character no font has (U+E000, private use), and from an empty chart."""
+    han, guk, missing, blank = (glyph_pixels(c) for c in ("한", "국", "\ue000", " "))
+    assert han != blank, "nothing drawn"
+    assert guk != blank, "nothing drawn"
+    assert han != guk, "'한' and '국' are drawn alike: a missing-glyph box"
+    assert missing not in (han, guk), "a Korean letter is drawn as the missing glyph"
 
 
 def test_spec_is_json_serializable_for_the_cache(data):
