@@ -66,13 +66,14 @@
     pending = true;
     window.requestAnimationFrame(function () {
       pending = false;
-      var panel = document.getElementById("slide-panel");
-      if (panel && window.SlideFit) {
+      if (!window.SlideFit) { return; }
+      // Every panel: while Streamlit swaps a chapter in, the old and the new one are on the page at once.
+      Array.prototype.forEach.call(document.querySelectorAll("#slide-panel"), function (panel) {
         var ok = window.SlideFit.fit(panel, panel.querySelectorAll(PARTS), MIN_FIT);
         panel.setAttribute("data-fits", String(ok));
         // The size this fit was for: a test that resizes waits for its own size, not for time.
         panel.setAttribute("data-fitted-at", window.innerWidth + "x" + window.innerHeight);
-      }
+      });
     });
   }
   new MutationObserver(refit).observe(document.body, { childList: true, subtree: true, characterData: true });
