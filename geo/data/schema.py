@@ -25,6 +25,8 @@ PlaceRole = Literal["start", "waypoint", "border zone", "processing", "destinati
 #: (kept even when labels crowd), "if room" for the rest, "never" to leave it to the tooltip.
 PlaceLabel = Literal["always", "if room", "never"]
 Precision = Literal["year", "month", "day"]
+#: Who may see an item (``geo.data.share``): everyone, also the printed handout, or only the room.
+Share = Literal["public", "handout", "room"]
 #: What a claim in ``claims.csv`` is about; each topic is one group of the ledger.
 ClaimTopic = Literal["cost", "rescued", "length", "names"]
 
@@ -64,6 +66,14 @@ def _whole_number_or_blank(value: object) -> object:
     raise PydanticCustomError("whole_number", "expected a whole number, such as 1047 or 1,047")
 
 
+def _blank_is_public(value: object) -> object:
+    """A blank ``share`` cell (or a file without the column) means the item is public."""
+    return "public" if isinstance(value, str) and not value.strip() else value
+
+
+#: ``share`` in a CSV file: blank is ``public``.
+ShareCell = Annotated[Share, BeforeValidator(_blank_is_public)]
+
 #: Never negative: the pattern has no sign.
 WholeNumber = Annotated[int | None, BeforeValidator(_whole_number_or_blank)]
 
@@ -96,6 +106,7 @@ class PlaceProperties(_Strict):
     illustrative: bool
     sources: list[Slug] = Field(min_length=1)
     label: PlaceLabel = "if room"
+    share: Share = "public"
 
 
 class CountryProperties(BaseModel):
@@ -125,6 +136,7 @@ class QuoteRow(_Lenient):
     segment_id: OptionalSlug = ""
     topic: Slug
     context: OptionalText = ""
+    share: ShareCell = "public"
 
 
 class CostRow(_Lenient):
@@ -169,6 +181,7 @@ class EventRow(_Lenient):
     note: OptionalText = ""
     #: A short name for the event where it is written on a chart (blank: the chart uses the title).
     label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] = ""
+    share: ShareCell = "public"
 
     def date_problems(self) -> list[tuple[str, str]]:
         """(field, message) for dates that do not match the stated precision."""
@@ -201,6 +214,8 @@ class TourRow(_Lenient):
     #: Speaker notes for the presenter view (the laptop screen, not the projector): written only from
     #: what the chapter's sources and the film say. Optional: a chapter without notes shows none.
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=700)] = ""
+    #: The whole chapter's tier, its notes with it (``geo.data.share``).
+    share: ShareCell = "public"
 
 
 class ArrivalRow(_Lenient):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from geo.data.dataset import Dataset
+from geo.data.share import highest
 from geo.story.i18n import Strings
 from geo.story.quotes import quote_citation
 
@@ -31,6 +32,9 @@ class Chapter:
     show_chart: bool = False
     #: Speaker notes for the presenter view ("" when the chapter has none).
     notes: str = ""
+    #: The higher tier of the chapter and its quote (``geo.data.share``): the pack tells its presenter
+    #: what the audience will not find on the site, the handout or the film.
+    share: str = "public"
 
     @property
     def progress(self) -> str:
@@ -60,6 +64,7 @@ def chapters(dataset: Dataset, tr: Strings) -> list[Chapter]:
                 bounds=dataset.bounds(segment_id),
                 show_chart=quote is not None and quote["topic"] == "cost",
                 notes=row["notes"],
+                share=highest(row.get("share", ""), "" if quote is None else quote.get("share", "")),
             )
         )
     return out
