@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geo import paths
 from geo.data.findings import format_finding, has_errors
+from geo.data.share import ShareError
 from geo.data.validation import read_files, validate_files
 from geo.edit.commands import add_commands
 from geo.export.film.command import add_video_command
@@ -86,7 +87,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.check:
         from geo.export.check import main as check_main
 
-        return check_main(Path(args.check))
+        status = check_main(Path(args.check))
+        _print_tiers(args)
+        return status
     try:
         url = check_url(args.audience_url) if args.audience_url else None
     except AudienceURLError as exc:
@@ -97,9 +100,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     if dataset is None:
         return 1
-    if args.site:
-        return _export_site(dataset, Path(args.site), args.lang, i18n_dir)
-    return _export_pack(dataset, Path(args.out), args.lang, i18n_dir, url)
+    try:
+        if args.site:
+            return _export_site(dataset, Path(args.site), args.lang, i18n_dir)
+        return _export_pack(dataset, Path(args.out), args.lang, i18n_dir, url)
+    except ShareError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _print_tiers(args: argparse.Namespace) -> None:
+    """What each output leaves out of the data (``--data``, default data/), by its safety tier."""
+    from geo.data.share import report
+
+    dataset, _ = _dataset_or_findings(args, "reporting safety tiers")
+    if dataset is not None:
+        print("safety tiers (geo.data.share):", file=sys.stderr)
+        for line in report(dataset):
+            print(f"  {line}", file=sys.stderr)
+
+
+def _say_left_out(dataset, output: str) -> None:
+    from geo.data.share import left_out_line
+
+    if line := left_out_line(dataset, output):
+        print(line, file=sys.stderr)
 
 
 def _export_pack(dataset, out: Path, lang: str | None, i18n_dir: Path, url: str | None) -> int:
@@ -109,6 +134,7 @@ def _export_pack(dataset, out: Path, lang: str | None, i18n_dir: Path, url: str 
         print(f"error: --lang: one of {', '.join(LANGUAGES)} for a screening pack", file=sys.stderr)
         return 2
     target = write_pack(dataset, out, strings(lang or DEFAULT, i18n_dir), audience_url=url)
+    _say_left_out(dataset, "pack")
     size = target.stat().st_size / 1024
     qr = (
         f"; the audience QR code opens {url}"
@@ -150,6 +176,10 @@ def cmd_handout(args: argparse.Namespace) -> int:
     except (AudienceURLError, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ShareError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _say_left_out(dataset, "handout")
     qr = "" if args.audience_url else " (no QR code: add one with --audience-url)"
     print(f"wrote {target}: one {args.paper.upper()} page{qr}", file=sys.stderr)
     _warn_if_only_here(args.audience_url)
@@ -163,9 +193,12 @@ def _export_site(dataset, out: Path, lang: str | None, i18n_dir: Path) -> int:
     try:
         translators = translators_for(langs, i18n_dir)
         result = write_site(dataset, out, translators)
+    except ShareError:
+        raise
     except (ValueError, NotASiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    _say_left_out(dataset, "site")
     size = sum(p.stat().st_size for p in result.written) / 1024
     print(
         f"wrote {len(result.written)} files to {out} ({size:,.0f} KiB): serve the folder from any static "

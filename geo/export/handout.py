@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import matplotlib.text
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
@@ -24,6 +25,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
 from geo.data.dataset import Dataset
+from geo.data.share import for_output, refuse_leaks, withheld
 from geo.files import atomic_write, writing_output
 from geo.fonts import font_path, matplotlib_family
 from geo.map.basemap import draw_basemap
@@ -273,11 +275,15 @@ def handout_figure(
 def handout_pdf(
     dataset: Dataset, tr: Strings, *, paper: str = "a4", audience_url: str | None = None
 ) -> bytes:
-    """The handout as PDF bytes: one page, fonts embedded as TrueType (text stays text)."""
+    """The handout as PDF bytes: one page, fonts embedded as TrueType (text stays text). Carries public
+    and ``handout`` items only; ShareError when its text would still name a ``room`` one."""
     # Type 42: TrueType embedded, so the text is text; no mathtext: "$3000 ... $20,000" is money, not TeX.
     style = {"pdf.fonttype": 42, "font.family": font_families(tr.lang), "text.parse_math": False}
+    everything, dataset = dataset, for_output(dataset, "handout")  # public and handout items only
     with matplotlib.rc_context(style):
         fig = handout_figure(dataset, tr, paper=paper, audience_url=audience_url)
+        written = "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        refuse_leaks("handout", {"the handout": written}, withheld(everything, "handout", tr.get))
         out = io.BytesIO()
         fig.savefig(out, format="pdf", metadata={"Title": tr("handout.title"), "Creator": "Escape Route Map"})
     return out.getvalue()

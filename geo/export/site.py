@@ -44,6 +44,7 @@ import shapely
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo.data.dataset import Dataset
+from geo.data.share import for_output, refuse_leaks, texts_of, withheld
 from geo.export.owned_folder import FolderRefused, FolderWrite, safe_relative, write_owned_folder
 from geo.files import writing_output
 from geo.fonts import with_font_faces
@@ -499,7 +500,11 @@ def _copies(rels: set[str]) -> dict[str, bytes]:
 
 
 def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, bytes]:
-    """Every file of the site, by path relative to its root. The first language is at the root."""
+    """Every file of the site, by path relative to its root. The first language is at the root.
+
+    Only ``public`` items (``geo.data.share``); ShareError when a file would still name another.
+    """
+    everything, dataset = dataset, for_output(dataset, "site")
     specs = page_specs([tr.lang for tr in translators])
     files, assets = _own_assets()
     assets["licence"] = f"{ASSETS_DIR}/{posixpath.dirname(ASSETS['leaflet'])}/LICENSE.txt"
@@ -519,6 +524,8 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
         files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
     files |= _copies(linked)
     files["sw.js"] = _service_worker(files)
+    left_out = [item for tr in translators for item in withheld(everything, "site", tr.get)]
+    refuse_leaks("site", texts_of(files), left_out)
     return files
 
 

@@ -23,6 +23,7 @@ import streamlit as st
 
 from geo import paths
 from geo.data.dataset import Dataset
+from geo.data.share import for_output
 from geo.data.store import DataStore, Snapshot
 from geo.edit import gate
 from geo.edit.recovery import Repair
@@ -117,5 +118,6 @@ def view() -> View | None:
         return None
     tr = translator()
     key = (snap.version, tr.lang, tr.version)
-    data = cached("dataset", key, lambda: translate_dataset(snap.dataset, tr))
+    # The app is open to anyone with its address: it shows public items only (geo.data.share).
+    data = cached("dataset", key, lambda: translate_dataset(for_output(snap.dataset, "app"), tr))
     return View(data, tr, key)

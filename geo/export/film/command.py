@@ -45,7 +45,8 @@ class Progress:
 
 
 def cmd_video(args: argparse.Namespace) -> int:
-    from geo.cli import _dataset_or_findings
+    from geo.cli import _dataset_or_findings, _say_left_out
+    from geo.data.share import ShareError
     from geo.export.film.make import EncodeError, output_path, write_film
     from geo.files import OutputError
 
@@ -71,7 +72,11 @@ def cmd_video(args: argparse.Namespace) -> int:
     except EncodeError as exc:
         print(f"error: cannot write {out}: {exc}", file=sys.stderr)
         return 2
+    except ShareError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     seconds = time.monotonic() - started
+    _say_left_out(dataset, "film")
     print(
         f"wrote {result.film} ({result.duration_s:.0f} s, {result.film.stat().st_size / 1e6:.1f} MB; "
         f"{seconds / result.duration_s:.2f} s to make each second), captions {result.sidecar.name}, "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.data.dataset import Dataset
+from geo.data.share import for_output, readable, refuse_leaks, withheld
 from geo.export.film import film_name
 from geo.export.film.encode import (
     PREVIEW_EVERY_S,
@@ -95,7 +96,10 @@ def write_film(
     if not FPS_RANGE[0] <= fps <= FPS_RANGE[1]:
         raise ValueError(f"fps must be between {FPS_RANGE[0]} and {FPS_RANGE[1]}")
     width, height = SIZES[size]
+    everything, dataset = dataset, for_output(dataset, "film")  # a film is posted: public items only
     plan: FilmPlan = film_plan(dataset, tr, pace=pace)
+    captions = webvtt(plan, tr.lang)
+    refuse_leaks("film", {"the film's captions": readable(captions)}, withheld(everything, "film", tr.get))
     canvas = FilmCanvas(dataset, tr, plan, width, height)
     total = round(plan.duration * fps)
     every = max(1, round(PREVIEW_EVERY_S * fps))
@@ -111,7 +115,7 @@ def write_film(
     sidecar, preview = sidecar_paths(out)
     with temporary_beside(out) as tmp:
         encode_mp4(film_frames(canvas, fps, on_frame), tmp, width, height, fps)
-        atomic_write(sidecar, webvtt(plan, tr.lang).encode("utf-8"))
+        atomic_write(sidecar, captions.encode("utf-8"))
         atomic_write(preview, preview_webp(previews))
         os.replace(tmp, out)
     return FilmResult(out, sidecar, preview, plan.duration, total, counts["drawn"])
