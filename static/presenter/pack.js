@@ -333,6 +333,10 @@
     text("pv-next-title", after ? pvTitle(after) : S.slides.end);
     text("pv-next-text", after && after.kind === "chapter" ? after.text : "");
     text("pv-notes", now.notes || S.slides.no_notes);
+    // What the audience will not find anywhere else: said in the room, left out of site, handout, film.
+    var share = now.kind === "chapter" && now.share && now.share !== "public" ? S.slides["share_" + now.share] : "";
+    text("pv-share", share || "");
+    $("pv-share").hidden = !share;
     document.body.setAttribute("data-slide", String(message.index + 1));
   }
 
