@@ -45,6 +45,10 @@ async (selector) => {
 """
 
 
+#: Text boxes of the map that are not labels: each must draw Hangul too.
+MAP_PARTS = (".route-legend", ".leaflet-control-attribution")
+
+
 def measure(url: str, *, wait: str, in_map: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -55,11 +59,18 @@ def measure(url: str, *, wait: str, in_map: bool) -> dict:
         page.goto(url)
         page.wait_for_selector(wait, timeout=60_000)
         out = {"page": page.evaluate(MEASURE, wait), "external": watch.external}
+        holder = page
         if in_map:
             frame = page.frame_locator(MAP_FRAME).first
             frame.locator(".rs-label").first.wait_for(timeout=60_000)
-            handle = page.locator(MAP_FRAME).first.element_handle()
-            out["map"] = handle.content_frame().evaluate(MEASURE, ".rs-label")
+            holder = page.locator(MAP_FRAME).first.element_handle().content_frame()
+            out["map"] = holder.evaluate(MEASURE, ".rs-label")
+        # The map's own boxes, which Leaflet's style sheet gives a font of its own.
+        out["parts"] = {
+            selector: holder.evaluate(MEASURE, selector)
+            for selector in MAP_PARTS
+            if holder.locator(selector).count()
+        }
         browser.close()
     return out
 

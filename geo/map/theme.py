@@ -123,7 +123,7 @@ def outline_style(role: str, theme: MapTheme) -> dict:
 def map_css(theme: MapTheme) -> str:
     return f"""
 <style>
-  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 system-ui, sans-serif;
+  div.leaflet-container {{ background: {theme.sea}; font: 14px/1.4 "Route Sans KR", system-ui, sans-serif;
     --rs-label: {theme.label}; --rs-halo: {theme.label_halo}; --rs-country: {theme.label};
     --rs-water: {theme.water}; --rs-label-size: {theme.label_size}; --rs-country-size: {theme.country_size};
     --rs-panel: {theme.panel_bg}; --rs-panel-text: {theme.panel_text}; --rs-sea: {theme.sea}; }}

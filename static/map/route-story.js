@@ -48,6 +48,7 @@
     map.on("popupopen", function (e) { self.popup = e.popup; });
     map.on("popupclose", function (e) { if (self.popup === e.popup) { self.popup = null; } });
     if (spec.inset) { this.addInset(spec.inset); }
+    this.addSpeech();
     if (spec.fitOnStart) { this.asked = true; this.fit(false); }  // a view asked for, as select() asks
     map.routeStory = this;
   }
@@ -129,7 +130,79 @@
     this.refitPopup(this.fit(options.animate !== false));
     this.layoutLabels();  // names keep off the chosen leg's halo even when the view does not move
     this.map.getContainer().setAttribute("data-selected-leg", this.selected || "");
+    this.say((this.spec.speech || {})[this.selected || ""]);
     this.markSettled();
+  };
+
+  /* ------------------------------------------------------------------------ a map that speaks */
+
+  /* A polite live region says in words what each choice shows (geo.story.speech), and every leg is a
+   * stop for the keyboard: Tab reaches the legs, arrow keys go to the next or previous one, Home and End
+   * to the first and last, Enter or Space choose it as a click would (the page hears a click on it). */
+  RouteStory.prototype.addSpeech = function () {
+    var self = this, box = this.map.getContainer();
+    this.live = L.DomUtil.create("div", "rs-live", box);
+    this.live.setAttribute("role", "status");
+    this.live.setAttribute("aria-live", "polite");
+    if (this.spec.keyboardHint) {
+      var hint = L.DomUtil.create("div", "rs-live", box);
+      hint.id = "rs-keyboard-hint-" + L.Util.stamp(this);
+      hint.textContent = this.spec.keyboardHint;
+      this.hintId = hint.id;
+    }
+    this.focusLegs();
+    if (this.segments && this.segments.on) { this.segments.on("layeradd", function () { self.focusLegs(); }); }
+  };
+
+  RouteStory.prototype.say = function (words) {
+    if (!this.live || !words || this.live.textContent === words) { return; }
+    this.live.textContent = words;
+  };
+
+  RouteStory.prototype.legPaths = function () {
+    var paths = [], order = Object.keys(this.spec.legs || {});  // the spec lists the legs in travel order
+    this.eachSegment(function (layer, props) {
+      var el = layer.getElement && layer.getElement();
+      if (el) { paths.push({ el: el, id: props.id, order: order.indexOf(props.id) }); }
+    });
+    return paths.sort(function (a, b) { return a.order - b.order; });
+  };
+
+  RouteStory.prototype.focusLegs = function () {
+    var self = this, labels = this.spec.focusLabels || {};
+    this.legPaths().forEach(function (leg) {
+      var el = leg.el;
+      if (el.getAttribute("data-keyboard") === "true") { return; }
+      el.setAttribute("data-keyboard", "true");
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "button");
+      el.setAttribute("aria-label", labels[leg.id] || leg.id);
+      if (self.hintId) { el.setAttribute("aria-describedby", self.hintId); }
+      el.addEventListener("keydown", function (e) { self.onLegKey(e, leg.id); });
+      // Only the keyboard gives a leg focus: a leg clicked with the mouse must not keep the arrows (in
+      // the pack they are the clicker's "next slide").
+      el.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    });
+  };
+
+  RouteStory.prototype.onLegKey = function (e, id) {
+    var legs = this.legPaths(), at = -1;
+    legs.forEach(function (leg, i) { if (leg.id === id) { at = i; } });
+    var to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: legs.length - 1 }[e.key];
+    if (to !== undefined) {
+      L.DomEvent.stop(e);  // not Leaflet's keyboard panning: the arrows move between legs here
+      legs[Math.max(0, Math.min(legs.length - 1, to))].el.focus();
+    } else if (e.key === "Enter" || e.key === " ") {
+      L.DomEvent.stop(e);
+      this.clickLeg(legs[at].el);
+    }
+  };
+
+  /* Choose a leg as the mouse does: a click in the middle of its line, which the app (streamlit-folium),
+   * the pack and the site each already answer. */
+  RouteStory.prototype.clickLeg = function (el) {
+    var length = el.getTotalLength(), p = el.getPointAtLength(length / 2).matrixTransform(el.getScreenCTM());
+    el.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window, clientX: p.x, clientY: p.y }));
   };
 
   /* A leg's popup opened by the click that chose it rides along with the flight and can end up past the

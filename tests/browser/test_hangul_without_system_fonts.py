@@ -35,6 +35,13 @@ def glyphs(without_cjk_fonts, url: str, *extra: str) -> dict:
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout)
     assert out["external"] == []
+    # The legend and the attribution: Leaflet's style sheet gives them Helvetica/Arial, which had no Hangul.
+    assert ".route-legend" in out["parts"], out["parts"].keys()
+    for selector, measured in out["parts"].items():
+        try:
+            real_glyphs(measured)
+        except AssertionError as exc:
+            raise AssertionError(f"{selector}: {exc}") from exc
     return out
 
 
