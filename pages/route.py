@@ -15,10 +15,11 @@ from geo.map.build import build_map, selection_layer
 from geo.story.charts import timeline_summary, timeline_svg
 from geo.story.figures import cost_change
 from geo.story.route_text import route_summary
-from geo.text import md
+from geo.text import esc, md
 from pages.ui import cache, player, state
 from pages.ui.folium_widget import show_map
 from pages.ui.route_blocks import (
+    ROUTE_TEXT_ANCHOR,
     chooser,
     headlines,
     leg_story,
@@ -62,6 +63,9 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
 
     map_col, side = st.columns([3, 2], gap="medium")
     with map_col:
+        # Past the map's ten leg stops and its controls, to the route written out (static/app.css shows
+        # the link only while it has focus).
+        st.html(f'<a class="skip-link" href="#{ROUTE_TEXT_ANCHOR}">{esc(view.tr("site.skip_map"))}</a>')
         show_map(
             "route",
             view.key,

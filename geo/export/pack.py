@@ -92,6 +92,7 @@ PACK_STRINGS = (
     "help",
     "fullscreen",
     "motion",
+    "skip_map",
 )
 HELP_KEYS = (
     "next",
@@ -193,6 +194,9 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
     page = page.replace("<head>", "<head>\n" + _HEAD_START, 1)
     page = page.replace("<html>", f'<html lang="{tr.lang}">', 1)
     page = page.replace("</head>", head_extra + "</head>", 1)
+    # The first stop for the keyboard: past the map's legs to the chapter (the template's skip link).
+    skip, body_extra = body_extra.split("<!-- skip -->", 1)
+    page = page.replace("<body>", "<body>\n" + skip.strip(), 1)
     # folium puts the map script after </body>; the tour script must run after it.
     head, tail = page.rsplit("</html>", 1)
     return with_font_faces(head + body_extra + "</html>" + tail)

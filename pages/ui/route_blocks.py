@@ -131,10 +131,14 @@ def quotes_section(view: View) -> None:
         show_quote(view, quote)
 
 
+#: The id of the route-as-text heading: the map's skip link lands there.
+ROUTE_TEXT_ANCHOR = "route-as-text"
+
+
 def route_as_text(view: View) -> None:
     """The whole route in words. A real ordered list (not a canvas table), so screen readers and
     find-in-page read it; each line already says the country, the way and the distance."""
-    st.header(md(view.tr("route_map.route_text_header")), anchor=False)
+    st.header(md(view.tr("route_map.route_text_header")), anchor=ROUTE_TEXT_ANCHOR)
     st.markdown(md(view.tr("route_map.route_list_intro")))
     lines = route_list(view.data, view.tr)
     st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(lines, start=1)))

@@ -287,7 +287,9 @@ class _Pack(HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
+        # The pack's own skip link (past the map to the chapter) is the one link it writes.
+        if not (tag == "a" and dict(attrs) == {"class": "skip", "href": "#slide-panel"}):
+            self.tags.add(tag)
         self.attributes += [v for _, v in attrs if v]
         self.attribute_names += [name for name, _ in attrs]
         self.hrefs += [v for name, v in attrs if name == "href" and v]
