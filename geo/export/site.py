@@ -30,6 +30,7 @@ Jinja templates with autoescaping.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import posixpath
@@ -59,7 +60,7 @@ from geo.story.i18n import DEFAULT, I18N_DIR, LANGUAGES, Strings, strings, trans
 from geo.story.legs import leg, leg_titles
 from geo.story.quotes import quote_citation
 from geo.story.route_text import route_list, route_summary
-from geo.text import script_json
+from geo.text import esc, script_json
 
 #: The first line of every ``sw.js`` this module writes: how ``write_site`` knows a folder is its own.
 SITE_MARK = "// Escape Route Map: audience site"
@@ -253,10 +254,49 @@ def place_records(dataset: Dataset) -> list[dict]:
     ]
 
 
-def page_data(dataset: Dataset, tr: Strings, map_name: str, root: str) -> dict:
+#: Where the snippet on the page says the embed lives, until the page (served over http) puts its own
+#: address in: a file opened from a disk has none a partner could use.
+EMBED_PLACEHOLDER = "https://YOUR-SITE/embed.html"
+#: The message the embed sends its parent with its height, and the heights the snippet accepts.
+EMBED_MESSAGE = "escape-route-map:height"
+EMBED_HEIGHTS = (320, 4000)
+
+
+def embed_snippet(tr: Strings, url: str = EMBED_PLACEHOLDER) -> str:
+    """What a partner pastes into a page: the iframe, and a listener that sets its height from the
+    embed's messages (only from that iframe's own window, within bounds). No cookies, no storage."""
+    low, high = EMBED_HEIGHTS
+    return (
+        f'<iframe src="{url}" title="{esc(tr("route_map.title"))}" loading="lazy"\n'
+        '  style="width:100%;height:720px;border:0"></iframe>\n'
+        "<script>\n"
+        'addEventListener("message", function (e) {\n'
+        '  document.querySelectorAll("iframe").forEach(function (f) {\n'
+        f'    if (f.contentWindow === e.source && e.data && e.data.type === "{EMBED_MESSAGE}") {{\n'
+        f'      f.style.height = Math.min(Math.max(Number(e.data.height) || 0, {low}), {high}) + "px";\n'
+        "    }\n"
+        "  });\n"
+        "});\n"
+        "</script>"
+    )
+
+
+def page_data(
+    dataset: Dataset,
+    tr: Strings,
+    map_name: str,
+    root: str,
+    *,
+    embed: bool = False,
+    embed_url: str = EMBED_PLACEHOLDER,
+) -> dict:
     """Everything the page's script needs, as plain text and numbers."""
     return {
         "map": map_name,
+        "embed": embed,
+        "embedMessage": EMBED_MESSAGE,
+        #: The snippet's placeholder address, which the page replaces with its own embed's.
+        "embedPlaceholder": embed_url,
         #: From the page to the site's root, where the service worker is.
         "root": root,
         "step_seconds": STEP_SECONDS,
@@ -383,6 +423,8 @@ class PageSpec:
     lang: str
     #: Folder under the site's root: ``""`` for the root page, ``"ko/"`` for the others.
     folder: str
+    #: The page partner sites put in an iframe (``embed.html``): the map and the story only.
+    embed: bool = False
 
     @property
     def root(self) -> str:
@@ -391,7 +433,10 @@ class PageSpec:
 
     @property
     def path(self) -> str:
-        return f"{self.folder}index.html"
+        return f"{self.folder}{'embed' if self.embed else 'index'}.html"
+
+    def embedded(self) -> PageSpec:
+        return dataclasses.replace(self, embed=True)
 
 
 def page_specs(langs: Sequence[str]) -> list[PageSpec]:
@@ -414,6 +459,7 @@ def render_page(
 ) -> str:
     """The page's HTML. ``data`` is already in the language of ``tr`` (quotes stay as published)."""
     quotes = quote_records(data, tr)
+    url = EMBED_PLACEHOLDER.replace("embed.html", f"{spec.folder}embed.html")  # this language's embed
     return _TEMPLATES.get_template("site.html.j2").render(
         lang=spec.lang,
         root=spec.root,
@@ -421,7 +467,9 @@ def render_page(
         tr=tr,
         languages=[(o.lang, LANGUAGES[o.lang], _link(spec, o)) for o in others],
         map=parts,
-        data_json=script_json(page_data(data, tr, parts.name, spec.root)),
+        data_json=script_json(page_data(data, tr, parts.name, spec.root, embed=spec.embed, embed_url=url)),
+        embed=spec.embed,
+        embed_snippet=embed_snippet(tr, url),
         summary=route_summary(data, tr),
         leg_quotes=[q for q in quotes if q["leg"]],
         quotes=quotes,
@@ -519,8 +567,9 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
         parts = map_parts(data, tr, root=spec.root)
         linked |= set(parts.linked)
         others = [o for o in specs if o is not spec]
-        page = with_font_faces(render_page(data, tr, spec, others, assets, parts, the_chart))
-        files[spec.path] = page.encode("utf-8")
+        for page_spec in (spec, spec.embedded()):
+            page = with_font_faces(render_page(data, tr, page_spec, others, assets, parts, the_chart))
+            files[page_spec.path] = page.encode("utf-8")
         files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
     files |= _copies(linked)
     files["sw.js"] = _service_worker(files)

@@ -75,7 +75,7 @@
     $("prev").disabled = !leg;
     $("next").disabled = !!leg && leg.index === data.legs.length - 1;
     $("whole").setAttribute("aria-pressed", leg ? "false" : "true");
-    $("story-status").textContent = leg ? leg.title : data.text.whole_route;
+    // What the choice shows is said by the map's own live region (route-story.js): one voice, not two.
   }
 
   // ------------------------------------------------------------------------------ the map
@@ -224,7 +224,7 @@
     showPanel(leg, options.place);
     show(current, !!options.animate);
     if (!options.initial) { setAddress(current); }
-    if (options.reveal) {
+    if (options.reveal && !data.embed) {  // an embed never scrolls its partner's page
       $("map-section").scrollIntoView({ block: "start", behavior: reduceMotion ? "auto" : "smooth" });
       var title = document.querySelector("#story .panel:not([hidden]) .panel-title");
       if (title) { title.focus({ preventScroll: true }); }
@@ -307,11 +307,53 @@
     map.once("zoomend", function () { if (!taken) { show(current, false); } });
   }
 
+  // ------------------------------------------------------------------------------ embedded
+
+  /* In a partner's iframe (embed.html): no scroll trap (the wheel, and on a touch screen one finger,
+   * scroll the partner's page; the + and - buttons zoom), nothing stored (no service worker), and the
+   * page's height sent up so the partner's snippet sizes the frame to the content. */
+  function embedded() {
+    if (map) {
+      map.scrollWheelZoom.disable();
+      if (window.matchMedia && window.matchMedia("(pointer: coarse)").matches) { map.dragging.disable(); }
+    }
+    var last = 0;
+    var report = function () {
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
+      if (window.parent === window || height === last) { return; }
+      last = height;
+      window.parent.postMessage({ type: data.embedMessage, height: height }, "*");
+    };
+    if (window.ResizeObserver) { new ResizeObserver(report).observe(document.body); }
+    window.addEventListener("load", report);
+    report();
+  }
+
+  /* The snippet on the page names this site's own embed once the page is served from an address. */
+  function embedCode() {
+    var box = $("embed-snippet"), copy = $("embed-copy");
+    if (!box || !copy) { return; }
+    if (/^https?:$/.test(location.protocol)) {
+      box.value = box.value.replace(data.embedPlaceholder, new URL("embed.html", location.href).href);
+    }
+    copy.addEventListener("click", function () {
+      var done = function () { $("embed-status").textContent = copy.getAttribute("data-done"); };
+      box.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(done, function () { document.execCommand("copy"); done(); });
+      } else {
+        document.execCommand("copy");
+        done();
+      }
+    });
+  }
+
   watchMap();
   var start = fromAddress();
   select(start, { initial: !start || !byId[start] });
   settleFirstView();
-  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+  if (data.embed) { embedded(); } else { embedCode(); }
+  if (!data.embed && "serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
     navigator.serviceWorker.register(data.root + "sw.js").catch(function () { return null; });
   }
   document.documentElement.classList.add("js");
