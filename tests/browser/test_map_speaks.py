@@ -16,6 +16,7 @@ from geo.story.i18n import strings, translate_dataset
 from geo.story.legs import leg_titles
 from geo.story.speech import speech
 from harness.browser import map_frame, offline_context, screenshot, wait_settled, watch_console
+from tests.browser.test_accessibility import BLOCKING, axe_path, run_axe  # noqa: F401 (axe_path: a fixture)
 from tests.browser.test_basemap_browser import chapter_of
 from tests.browser.test_pack_browser import go, open_pack, packs  # noqa: F401 (packs: a fixture)
 from tests.browser.test_route_map_story import open_map
@@ -128,4 +129,14 @@ def test_the_app_map_takes_the_keyboard_and_says_the_chosen_leg(browser, app_ser
     snapshot = frame.locator("#map_div").aria_snapshot()
     assert f'button "{titles(lang)["laos-jungle"]}"' in snapshot
     assert page.watch.external == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_pack_with_its_speaking_map_has_no_serious_axe_violation(browser, packs, axe_path, lang):  # noqa: F811
+    context, page = open_pack(browser, packs[lang])
+    go(page, chapter_of("laos-jungle", lang))
+    wait_settled(page, "laos-jungle")
+    violations = [v for v in run_axe(page, axe_path) if v["impact"] in BLOCKING]
+    assert violations == [], violations
     context.close()

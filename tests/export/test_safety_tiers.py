@@ -285,3 +285,16 @@ def test_the_editor_shows_per_output_what_it_leaves_out(planted, make_app, lang)
     listed = html.unescape("\n".join(str(m.value) for m in app.markdown).replace("\\", ""))  # md()'s escapes
     assert "places.geojson 'zorblat' (room)" in listed
     assert tr("editor.share_output_all", output=tr("editor.output_pack"), tier="room") in listed
+
+
+@pytest.mark.browser
+def test_export_check_prints_what_each_output_leaves_out(planted, data_dir, tmp_path, capsys, chromium_path):
+    pack = tmp_path / "pack.html"
+    assert cli.main(["export", "--out", str(pack), "--data", str(data_dir)]) == 0
+    capsys.readouterr()
+    cli.main(["export", "--check", str(pack), "--data", str(data_dir)])
+    err = capsys.readouterr().err
+    assert "safety tiers" in err
+    assert "the site leaves out 5 items above public: places.geojson 'zorblat' (room)" in err
+    assert "the handout leaves out 4 items above handout" in err
+    assert "the pack carries everything (room and below)" in err
