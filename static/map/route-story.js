@@ -71,7 +71,7 @@
     window.clearTimeout(this.settleTimer);
     if (!this.asked) { return; }
     var fontsLoading = document.fonts && document.fonts.status === "loading";
-    if (this.moving || this.drawing > 0 || !this.fontsIn || fontsLoading) { box.setAttribute("data-settled", "false"); return; }
+    if (this.moving || this.drawing > 0 || !this.fontsIn || fontsLoading || this.stylesPending > 0) { box.setAttribute("data-settled", "false"); return; }
     this.settleTimer = window.setTimeout(function () {
       if (!self.moving && self.drawing === 0) { box.setAttribute("data-settled", "true"); }
     }, 0);
@@ -314,6 +314,20 @@
     this.labels.sort(function (a, b) { return b.item.priority - a.item.priority; });
     // Again once the page has loaded and its fonts are in: a label's size depends on both.
     window.setTimeout(function () { self.layoutLabels(); }, 0);
+    // streamlit-folium writes the map into its frame after the frame has loaded, style sheets and all:
+    // a label measured before route-story.css applies is laid out at the wrong size. So again each time
+    // a style sheet arrives, and the map is not settled while one is on its way.
+    this.stylesPending = 0;
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
+      if (link.sheet) { return; }
+      self.stylesPending += 1;
+      var done = function () { self.stylesPending -= 1; self.layoutLabels(); self.markSettled(); };
+      link.addEventListener("load", done, { once: true });
+      link.addEventListener("error", done, { once: true });
+    });
+    document.addEventListener("load", function (e) {
+      if (e.target && e.target.tagName === "LINK") { self.layoutLabels(); }
+    }, true);
     var loaded = function () {
       var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
       fonts.then(function () { self.fontsIn = true; self.layoutLabels(); self.markSettled(); });
