@@ -106,11 +106,14 @@ def wait_until_idle(page, timeout_ms: int = 15_000) -> None:
     """Wait until Streamlit has finished its run: no element is faded as stale, no "running" status.
 
     Streamlit fades the previous run's elements while a rerun is in flight; measuring (colour
-    contrast, sizes) during that moment measures a page no viewer looks at for long.
+    contrast, sizes) during that moment measures a page no viewer looks at for long, and so does
+    measuring while the faded elements are still coming back (a CSS transition).
     """
     page.wait_for_function(
         """() => !document.querySelector('[data-stale="true"]')
-             && !document.querySelector('[data-testid="stStatusWidget"]')""",
+             && !document.querySelector('[data-testid="stStatusWidget"]')
+             && document.getAnimations().every(a => a.playState !== 'running'
+                                                   || a.effect.getTiming().iterations === Infinity)""",
         timeout=timeout_ms,
     )
 
