@@ -256,7 +256,7 @@ def place_records(dataset: Dataset) -> list[dict]:
 
 #: Where the snippet on the page says the embed lives, until the page (served over http) puts its own
 #: address in: a file opened from a disk has none a partner could use.
-EMBED_PLACEHOLDER = "https://YOUR-SITE/embed.html"
+EMBED_PLACEHOLDER = "YOUR-SITE/embed.html"
 #: The message the embed sends its parent with its height, and the heights the snippet accepts.
 EMBED_MESSAGE = "escape-route-map:height"
 EMBED_HEIGHTS = (320, 4000)
