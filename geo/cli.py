@@ -193,8 +193,6 @@ def _export_site(dataset, out: Path, lang: str | None, i18n_dir: Path) -> int:
     try:
         translators = translators_for(langs, i18n_dir)
         result = write_site(dataset, out, translators)
-    except ShareError:
-        raise
     except (ValueError, NotASiteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

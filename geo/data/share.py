@@ -53,7 +53,7 @@ TEXT_SUFFIXES = (".html", ".js", ".json", ".css", ".svg", ".vtt", ".txt", ".webm
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
-class ShareError(ValueError):
+class ShareError(Exception):
     """An output would carry an item above its tier; the message names the file, item and text."""
 
 
@@ -91,10 +91,12 @@ def _share_of(table: pd.DataFrame) -> pd.Series:
 
 
 def withheld(
-    dataset: Dataset, output: str, translated: Callable[[str], str | None] | None = None
+    dataset: Dataset, output: str, translated: Iterable[Callable[[str], str | None]] = ()
 ) -> list[Withheld]:
-    """What ``output`` leaves out, file by file, in the data's order. ``translated`` (a translator's
-    ``get``) adds each item's translations (``places.<id>.name``) to the texts it is recognised by."""
+    """What ``output`` leaves out, file by file, in the data's order. ``translated`` (translators'
+    ``get``, one per language written) adds each item's translations (``places.<id>.name``) to the
+    texts it is recognised by: one entry per item, however many languages."""
+    lookups = list(translated)
     out = []
     for field, file, text_fields in SHARED_TABLES:
         table = getattr(dataset, field)
@@ -104,8 +106,7 @@ def withheld(
                 continue
             row = table.loc[index]
             texts = [str(row[f]) for f in text_fields if f in row]
-            if translated is not None:
-                texts += [translated(f"{field}.{row['id']}.{f}") or "" for f in text_fields]
+            texts += [get(f"{field}.{row['id']}.{f}") or "" for get in lookups for f in text_fields]
             telling = tuple(dict.fromkeys(t for t in texts if len(t) >= MIN_TELLING_CHARS))
             out.append(Withheld(file, str(row["id"]), share, telling))
     return out

@@ -283,7 +283,7 @@ def handout_pdf(
     with matplotlib.rc_context(style):
         fig = handout_figure(dataset, tr, paper=paper, audience_url=audience_url)
         written = "\n".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
-        refuse_leaks("handout", {"the handout": written}, withheld(everything, "handout", tr.get))
+        refuse_leaks("handout", {"the handout": written}, withheld(everything, "handout", [tr.get]))
         out = io.BytesIO()
         fig.savefig(out, format="pdf", metadata={"Title": tr("handout.title"), "Creator": "Escape Route Map"})
     return out.getvalue()

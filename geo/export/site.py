@@ -573,8 +573,7 @@ def build_site(dataset: Dataset, translators: Sequence[Strings]) -> dict[str, by
         files[f"{spec.folder}manifest.json"] = manifest(tr, spec.lang, spec.root).encode("utf-8")
     files |= _copies(linked)
     files["sw.js"] = _service_worker(files)
-    left_out = [item for tr in translators for item in withheld(everything, "site", tr.get)]
-    refuse_leaks("site", texts_of(files), left_out)
+    refuse_leaks("site", texts_of(files), withheld(everything, "site", [tr.get for tr in translators]))
     return files
 
 

@@ -34,8 +34,9 @@ from geo.map.elements import (
 from geo.map.geometry import arrow_bearing, bounds_of, drawn_line
 from geo.map.theme import DASHED_KINDS, LIGHT, PROJECTOR, MapTheme, map_css, outline_style, segment_style
 from geo.story.i18n import Strings
+from geo.story.legs import leg_titles
 from geo.story.route_text import route_summary
-from geo.story.speech import focus_labels, speech
+from geo.story.speech import speech
 
 #: Outlines are drawn at most this detailed (degrees): finer than a pixel at the map's zoom range
 #: would only make the page heavier (the outlines are most of the map's payload).
@@ -229,7 +230,7 @@ def story_spec(
         # Said in words (an aria-live region) when a leg or the whole route is chosen, and what each
         # leg says when it has keyboard focus (geo.story.speech).
         "speech": speech(dataset, tr),
-        "focusLabels": focus_labels(dataset),
+        "focusLabels": leg_titles(dataset),  # what a leg says when it has keyboard focus
         "keyboardHint": tr("map.keyboard_hint"),
     }
 

@@ -11,7 +11,6 @@ import shapely
 
 from geo.data.dataset import Dataset
 from geo.story.i18n import Strings
-from geo.story.legs import leg_titles
 from geo.story.route_text import route_summary
 
 #: A place this near a leg's end (in degrees) names that end; farther off, the leg's country does.
@@ -56,18 +55,9 @@ def leg_sentence(dataset: Dataset, segment_id: str, tr: Strings) -> str:
     return sentence
 
 
-def route_sentence(dataset: Dataset, tr: Strings) -> str:
-    """The whole route: the map's own text alternative, so both say the same."""
-    return route_summary(dataset, tr)
-
-
 def speech(dataset: Dataset, tr: Strings) -> dict[str, str]:
-    """``{segment id: sentence}`` and ``{"": the whole route's}``, for the map's spec."""
-    return {"": route_sentence(dataset, tr)} | {
+    """``{segment id: sentence}`` and ``{"": the whole route's}``, for the map's spec. The whole route
+    is said as the map's own text alternative, so both say the same."""
+    return {"": route_summary(dataset, tr)} | {
         segment_id: leg_sentence(dataset, segment_id, tr) for segment_id in dataset.route["id"]
     }
-
-
-def focus_labels(dataset: Dataset) -> dict[str, str]:
-    """What a leg says when it has keyboard focus: its numbered title."""
-    return leg_titles(dataset)

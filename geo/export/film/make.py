@@ -99,7 +99,7 @@ def write_film(
     everything, dataset = dataset, for_output(dataset, "film")  # a film is posted: public items only
     plan: FilmPlan = film_plan(dataset, tr, pace=pace)
     captions = webvtt(plan, tr.lang)
-    refuse_leaks("film", {"the film's captions": readable(captions)}, withheld(everything, "film", tr.get))
+    refuse_leaks("film", {"the film's captions": readable(captions)}, withheld(everything, "film", [tr.get]))
     canvas = FilmCanvas(dataset, tr, plan, width, height)
     total = round(plan.duration * fps)
     every = max(1, round(PREVIEW_EVERY_S * fps))
