@@ -185,6 +185,16 @@
     });
   };
 
+  /* The keys a leg with keyboard focus takes for itself. A page with keys of its own (the pack's clicker
+   * keys) asks ownsKey first and leaves these to the leg. */
+  var LEG_KEYS = /^(ArrowRight|ArrowDown|ArrowLeft|ArrowUp|Home|End|Enter| )$/;
+
+  RouteStory.prototype.ownsKey = function (e) {
+    var target = e.target;
+    return Boolean(target && target.getAttribute && target.getAttribute("data-keyboard") === "true" &&
+      LEG_KEYS.test(e.key));
+  };
+
   RouteStory.prototype.onLegKey = function (e, id) {
     var legs = this.legPaths(), at = -1;
     legs.forEach(function (leg, i) { if (leg.id === id) { at = i; } });
@@ -317,17 +327,18 @@
     // streamlit-folium writes the map into its frame after the frame has loaded, style sheets and all:
     // a label measured before route-story.css applies is laid out at the wrong size. So again each time
     // a style sheet arrives, and the map is not settled while one is on its way.
-    this.stylesPending = 0;
-    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
-      if (link.sheet) { return; }
-      self.stylesPending += 1;
-      var done = function () { self.stylesPending -= 1; self.layoutLabels(); self.markSettled(); };
-      link.addEventListener("load", done, { once: true });
-      link.addEventListener("error", done, { once: true });
-    });
-    document.addEventListener("load", function (e) {
-      if (e.target && e.target.tagName === "LINK") { self.layoutLabels(); }
-    }, true);
+    var pending = Array.prototype.filter.call(document.querySelectorAll('link[rel="stylesheet"]'),
+      function (link) { return !link.sheet; });
+    this.stylesPending = pending.length;
+    var arrived = function (e) {  // load and error do not bubble, but a listener that captures hears them
+      if (!e.target || e.target.tagName !== "LINK") { return; }
+      var at = pending.indexOf(e.target);
+      if (at >= 0) { pending.splice(at, 1); self.stylesPending -= 1; }
+      self.layoutLabels();
+      self.markSettled();
+    };
+    document.addEventListener("load", arrived, true);
+    document.addEventListener("error", arrived, true);
     var loaded = function () {
       var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
       fonts.then(function () { self.fontsIn = true; self.layoutLabels(); self.markSettled(); });

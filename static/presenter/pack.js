@@ -267,8 +267,7 @@
       if (e.altKey || e.ctrlKey || e.metaKey) { return; }
       // A leg the keyboard reached (Tab; a mouse click never gives one focus) keeps the arrows, Home, End
       // and Enter for moving between the legs (route-story.js). A clicker's keys step the show otherwise.
-      var leg = e.target && e.target.getAttribute && e.target.getAttribute("data-keyboard") === "true";
-      if (leg && /^(Arrow|Home$|End$|Enter$| $)/.test(e.key)) { return; }
+      if (story && story.ownsKey && story.ownsKey(e)) { return; }
       var action = keys[keyName(e)];
       if (!action) { return; }
       e.preventDefault();
