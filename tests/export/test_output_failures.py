@@ -64,9 +64,23 @@ def drive(fault: str) -> dict:
         }
         driver = [sys.executable, "-m", "tests.export.fault_driver", fault, str(work)]
         if fault == "eacces":
+            # nobody may not be able to reach the checkout (a clone inside a 0700 folder, as mktemp -d
+            # makes): it is bind-mounted into the work folder, in a private namespace, and run from there.
+            project = work / "project"
+            project.mkdir(mode=0o755)
             shutil.chown(work, "nobody", "nogroup")
             (work / "phone.gpx").chmod(0o644)
-            prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+            python = Path(sys.executable)
+            if python.is_relative_to(ROOT):
+                python = project / python.relative_to(ROOT)
+            env["PYTHONPATH"] = str(project)
+            driver = [str(python), *driver[1:]]
+            prefix = [
+                "unshare", "-m", "--propagation", "private", "sh", "-c",
+                'mount --bind "$1" "$2" && cd "$2" && shift 2 && '
+                'exec setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"',
+                "sh", str(ROOT), str(project),
+            ]  # fmt: skip
         else:
             prefix = ["unshare", "-m", "--propagation", "private"]
         run = subprocess.run(prefix + driver, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
