@@ -84,8 +84,12 @@ def test_sources_page_fits_and_links_every_source(open_page, app_server, data, l
         assert "noopener" in (link.get_attribute("rel") or "")
 
     # The ledger and every source card link out too (Markdown links).
-    main = page.locator('[data-testid="stMain"]')
-    assert main.locator('a[href^="http"]').count() > len(with_url)
+    # The page streams in from top to bottom: wait until the cards below the table have arrived.
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=\"stMain\"] a[href^=\"http\"]').length > n",
+        arg=len(with_url),
+        timeout=30_000,
+    )
     if lang == "ko":
         assert glance.evaluate("el => getComputedStyle(el.querySelector('td')).wordBreak") == "keep-all"
         for selector in ('[class*="st-key-ko-text-ledger"] p', '[class*="st-key-ko-text-sources-page"] li'):
