@@ -104,7 +104,9 @@ def _geometry_problem(feature: Any, expected: str, min_positions: int) -> tuple[
         return "geometry", "missing geometry"
     if geom.get("type") != expected:
         return "geometry.type", f"expected a {expected}; got {geom.get('type')!r}"
-    positions = [geom.get("coordinates")] if expected == "Point" else geom.get("coordinates")
+    raw = geom.get("coordinates")
+    # A Point's one position, wrapped like a line's list; a Point with no coordinates has none.
+    positions = ([raw] if raw is not None else None) if expected == "Point" else raw
     if not isinstance(positions, list) or len(positions) < min_positions:
         need = "a [lon, lat] position" if expected == "Point" else f"at least {min_positions} positions"
         return "geometry.coordinates", f"expected {need}"
