@@ -1,10 +1,14 @@
 """The git repository that holds the data: running git, one save at a time, reading old versions.
 
-The plumbing under ``geo.edit.history`` (saves and restores) and
-``geo.edit.recovery`` (repairing what a killed save left): each step is the
-``git`` command line (2.39), run with an argument list, never a shell, with an
-environment that cannot point it at another repository or make it prompt.
-Failures are put in plain words (``plain_reason``) for the maintainer.
+The plumbing under ``geo.edit.history`` (reading the history),
+``geo.edit.history_save`` (saves and restores) and ``geo.edit.recovery``
+(repairing what a killed save left): each step is the ``git`` command line
+(2.39), run with an argument list, never a shell, with an environment that
+cannot point it at another repository or make it prompt. Failures are put in
+plain words (``plain_reason``) for the maintainer.
+
+This module knows git, not the data: which files may be saved, and what a
+commit says, are ``geo.edit.history_save``'s and ``geo.edit.history_messages``'.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.files import os_reason
+from geo.files import atomic_write, os_reason
 
 if TYPE_CHECKING:
     from geo.data.findings import Finding
@@ -38,6 +42,10 @@ LOCAL_TIMEOUT_S = 60.0
 
 
 NETWORK_TIMEOUT_S = 120.0
+
+
+#: Written into a repository created for a data folder: leftovers of an interrupted save, old backups.
+GITIGNORE = "# Written by the editor's first save. Nothing special is ignored:\n.*.tmp\n.backups/\n"
 
 
 #: Environment variables that would point git at another repository than the data's.
@@ -150,6 +158,23 @@ def find_repo(data_dir: Path) -> Repo | None:
         raise SaveRefused(f"git cannot use the repository holding {data_dir}: {last_line(stderr)}")
     top, git_dir, prefix = [*done.stdout.decode("utf-8", "replace").splitlines(), "", "", ""][:3]
     return Repo(data_dir.resolve(), Path(top), Path(git_dir), prefix)
+
+
+def ensure_repo(data_dir: Path) -> Repo:
+    """The work tree holding ``data_dir``; a data folder in none gets a repository of its own."""
+    repo = find_repo(data_dir)
+    if repo is not None:
+        return repo
+    try:
+        run(data_dir, "init", "--quiet", "--initial-branch=main")
+        ignore = data_dir / ".gitignore"
+        if not ignore.exists():
+            atomic_write(ignore, GITIGNORE.encode("utf-8"))
+    except (GitError, OSError) as exc:
+        raise SaveRefused(f"could not start a history for {data_dir}: {plain_reason(exc)}") from None
+    repo = find_repo(data_dir)
+    assert repo is not None
+    return repo
 
 
 def has_head(repo: Repo) -> bool:
@@ -288,3 +313,71 @@ def resolve_rev(repo: Repo, rev: str) -> str:
             f"no commit {rev!r} in the history of the data; `python -m geo history` lists them"
         )
     return done.stdout.decode().strip()
+
+
+# --------------------------------------------------------------------------- sharing with a remote
+
+
+def check_remote(remote: str | None) -> None:
+    if remote is not None and (not isinstance(remote, str) or not remote or remote.startswith("-")):
+        raise SaveRefused(f"{remote!r} is not a git remote")
+
+
+def pull(repo: Repo, remote: str, branch: str) -> None:
+    """Fast-forward to the remote's branch, if it has one yet. Never merges, so nothing can be lost."""
+    try:
+        found = run(
+            repo.data_dir,
+            "ls-remote",
+            "--exit-code",
+            "--heads",
+            "--",
+            remote,
+            f"refs/heads/{branch}",
+            timeout=NETWORK_TIMEOUT_S,
+            check=False,
+        )
+        if found.returncode == 2:
+            return
+        if found.returncode != 0:
+            raise GitError(("ls-remote",), found.returncode, found.stderr.decode("utf-8", "replace"))
+        run(
+            repo.data_dir,
+            "pull",
+            "--ff-only",
+            "--no-rebase",
+            "--quiet",
+            "--",
+            remote,
+            branch,
+            timeout=NETWORK_TIMEOUT_S,
+        )
+    except GitError as exc:
+        if "fast-forward" in exc.stderr:
+            why = (
+                "this copy and the shared history have diverged (each has saves the other lacks); "
+                "someone has to reconcile them with git"
+            )
+        else:
+            why = plain_reason(exc)
+        raise SaveRefused(
+            f"could not bring in the shared history from {remote!r} first, so nothing was written: {why}."
+        ) from None
+
+
+def push(repo: Repo, remote: str, branch: str) -> str | None:
+    """Push; None when it worked, else why not, in words (the commit stays; the next save pushes it)."""
+    try:
+        run(
+            repo.data_dir,
+            "push",
+            "--quiet",
+            "--",
+            remote,
+            f"HEAD:refs/heads/{branch}",
+            timeout=NETWORK_TIMEOUT_S,
+        )
+    except GitError as exc:
+        why = plain_reason(exc)
+        return f"saved here, but not yet shared with {remote!r}: {why}. The next save will try again."
+    return None
