@@ -63,7 +63,8 @@ def test_a_place_without_coordinates_is_a_finding(data_dir: Path, geometry: dict
     # It raised KeyError: 'coordinates' once (a Point's missing position wrapped as [None]).
     edit_geojson(data_dir, paths.PLACES, lambda o: feature(o, "north-korea").update(geometry=geometry))
     found = [f for f in validate(data_dir) if f.feature_id == "north-korea"]
-    assert [(f.field, f.message) for f in found] == [("geometry.coordinates", "expected a [lon, lat] position")]
+    expected = [("geometry.coordinates", "expected a [lon, lat] position")]
+    assert [(f.field, f.message) for f in found] == expected
 
 
 def test_swapped_lon_lat(data_dir: Path):
