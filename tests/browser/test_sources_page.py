@@ -86,7 +86,7 @@ def test_sources_page_fits_and_links_every_source(open_page, app_server, data, l
     # The ledger and every source card link out too (Markdown links).
     # The page streams in from top to bottom: wait until the cards below the table have arrived.
     page.wait_for_function(
-        "n => document.querySelectorAll('[data-testid=\"stMain\"] a[href^=\"http\"]').length > n",
+        'n => document.querySelectorAll(\'[data-testid="stMain"] a[href^="http"]\').length > n',
         arg=len(with_url),
         timeout=30_000,
     )
