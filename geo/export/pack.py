@@ -11,9 +11,11 @@ request, so opening the file from ``file://`` requests nothing outside it.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from pathlib import Path
 
+import folium
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geo import paths
@@ -24,16 +26,18 @@ from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.basemap import RELIEF_REL, relief_bytes
 from geo.map.build import slide_map
+from geo.map.figure import HeadPart, MapFigure, map_figure
 from geo.present.qr import check_url, qr_svg
-from geo.present.slides import chart_svg, credits
+from geo.present.slides import chart_svg, credits, slide_panel, slide_parts
 from geo.story.charts import timeline_summary
-from geo.story.i18n import DEFAULT, Strings, translate_dataset
-from geo.story.tour import chapters
+from geo.story.i18n import Strings, translate_dataset
+from geo.story.tour import Chapter, chapters
 from geo.text import script_json
 
 DEFAULT_NAME = "escape-route-screening.html"
-#: A URL prefix no real link has, replaced by inlined files after rendering.
+#: A URL prefix no real link has: the map links to its files under it, and the pack writes them in.
 _SENTINEL = "inline-vendor:"
+_BY_URL = {f"{_SENTINEL}/{rel}": name for name, rel in ASSETS.items()}
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html", "j2"]),
@@ -53,29 +57,28 @@ def _css_with_inlined_images(name: str) -> str:
     return re.sub(r"url\((images/[\w.@-]+)\)", embed, css)
 
 
-def inline_assets(html: str) -> str:
-    """Replace every vendored ``<script src>``/``<link href>`` with the file's contents."""
+def _inlined(part: HeadPart) -> str:
+    """A part of the map's head with its vendored file written in: nothing outside the file may load."""
+    if part.kind == "markup":
+        return part.value
+    name = _BY_URL.get(part.value)
+    if name is None:
+        raise RuntimeError(f"the map links to {part.value!r}, which is not a vendored asset")
+    if part.kind == "script":
+        return "<script>" + read_asset(name).replace("</script", "<\\/script") + "</script>"
+    return "<style>" + _css_with_inlined_images(name) + "</style>"
+
+
+def inline_map(m: folium.Map) -> MapFigure:
+    """``m``'s figure parts with every vendored script and style sheet inlined, and the basemap's
+    relief a data: URL in the map's spec."""
+    figure = map_figure(m)
     relief = f"data:image/webp;base64,{base64.b64encode(relief_bytes()).decode()}"
-    html = html.replace(
-        f'"{_SENTINEL}/{RELIEF_REL}"', f'"{relief}"'
-    )  # the basemap's relief, in the map's spec
-    for name, rel in ASSETS.items():
-        url = f"{_SENTINEL}/{rel}"
-        if rel.endswith(".js"):
-            code = read_asset(name).replace("</script", "<\\/script")
-            html = re.sub(
-                rf'<script src="{re.escape(url)}"></script>', lambda _m, c=code: f"<script>{c}</script>", html
-            )
-        else:
-            css = _css_with_inlined_images(name)
-            html = re.sub(
-                rf'<link rel="stylesheet" href="{re.escape(url)}"\s*/>',
-                lambda _m, c=css: f"<style>{c}</style>",
-                html,
-            )
-    if _SENTINEL in html:
-        raise RuntimeError("an asset link was left un-inlined")
-    return html
+    script = figure.script.replace(f'"{_SENTINEL}/{RELIEF_REL}"', f'"{relief}"')
+    if _SENTINEL in script:
+        raise RuntimeError("the map's script points at a file that was not inlined")
+    head = (HeadPart("markup", _inlined(part)) for part in figure.head)
+    return dataclasses.replace(figure, head=tuple(head), script=script)
 
 
 #: The pack's own interface strings (``pack.*`` in the catalogues), handed to the template as text.
@@ -115,11 +118,6 @@ CSP = (
     "font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; frame-src 'none'; "
     "base-uri 'none'; form-action 'none'"
 )
-_HEAD_START = (
-    f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-    "<script>window.__packBlocked = []; document.addEventListener('securitypolicyviolation', "
-    "function (e) { window.__packBlocked.push(String(e.blockedURI)); });</script>\n"
-)
 
 
 def _static(name: str) -> str:
@@ -132,8 +130,7 @@ def _script(name: str) -> str:
 
 
 def _strings(tr: Strings) -> dict:
-    """The show script's strings: every ``pack.*`` and ``slides.*`` string, the help's key list, the
-    sources prefix (with its colon)."""
+    """The show script's strings: every ``pack.*`` and ``slides.*`` string, and the help's key list."""
     tables = {"pack": {}, "slides": {}}
     for key in tr.fallback:
         table, _, name = key.partition(".")
@@ -142,14 +139,13 @@ def _strings(tr: Strings) -> dict:
     return {
         **tables,
         "help_keys": [tr(f"pack.key_{key}") for key in HELP_KEYS],
-        "sources_prefix": tr("map.sources"),
         "film_file": film_name(tr.lang),
     }
 
 
-def pack_slides(dataset: Dataset, tr: Strings, audience_url: str | None) -> list[dict]:
+def pack_slides(tour: list[Chapter], tr: Strings, audience_url: str | None) -> list[dict]:
     """The tour's chapters, the audience QR code (when there is an address for it), the credits."""
-    out = [{"kind": "chapter", **c.as_dict()} for c in chapters(dataset, tr)]
+    out = [{"kind": "chapter", **c.as_dict()} for c in tour]
     if audience_url:
         out.append({"kind": "qr", "notes": tr("slides.qr_hint") + " " + audience_url})
     out.append({"kind": "credits", "notes": ""})
@@ -164,21 +160,25 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
     dataset = translate_dataset(dataset, tr)
     url = check_url(audience_url) if audience_url else None
     m = slide_map(dataset, tr, assets=AssetLinks(_SENTINEL), online_tiles=False)
-    page = inline_assets(m.get_root().render())
     closing = credits(dataset, tr)
-    overlay = _TEMPLATES.get_template("pack.html.j2").render(
+    tour = chapters(dataset, tr)
+    page = _TEMPLATES.get_template("pack.html.j2").render(
+        lang=tr.lang,
+        csp=CSP,
+        map=_head_joined(inline_map(m)),
         # Looked up as ``text["keys"]``: ``t.keys`` in a template is the dict's method, not the string.
         text={key: tr(f"pack.{key}") for key in PACK_STRINGS},
+        # Every chapter's panel parts, written as the Presenter page writes them; pack.js swaps them in.
+        panel=slide_panel(tour[0], tr),
+        chapter_parts=[slide_parts(c, tr) for c in tour],
         data_json=script_json(
             {
                 "lang": tr.lang,
                 "mapName": m.get_name(),
-                "slides": pack_slides(dataset, tr, url),
+                "slides": pack_slides(tour, tr, url),
                 "strings": _strings(tr),
                 "credits": {"title": closing.title, "sections": closing.sections},
                 "audienceUrl": url,
-                # Quotes stay in English, as published: other languages say so under each one.
-                "quoteNote": tr("presenter.quote_note") if tr.lang != DEFAULT else "",
             }
         ),
         has_qr=url is not None,
@@ -190,16 +190,15 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
         fit_js=_script("fit.js"),
         pack_js=_script("pack.js"),
     )
-    head_extra, body_extra = overlay.split("<!-- body -->", 1)
-    page = page.replace("<head>", "<head>\n" + _HEAD_START, 1)
-    page = page.replace("<html>", f'<html lang="{tr.lang}">', 1)
-    page = page.replace("</head>", head_extra + "</head>", 1)
-    # The first stop for the keyboard: past the map's legs to the chapter (the template's skip link).
-    skip, body_extra = body_extra.split("<!-- skip -->", 1)
-    page = page.replace("<body>", "<body>\n" + skip.strip(), 1)
-    # folium puts the map script after </body>; the tour script must run after it.
-    head, tail = page.rsplit("</html>", 1)
-    return with_font_faces(head + body_extra + "</html>" + tail)
+    return with_font_faces(page)
+
+
+def _head_joined(figure: MapFigure) -> dict[str, str]:
+    return {
+        "head": "\n".join(part.value for part in figure.head),
+        "body": figure.body,
+        "script": figure.script,
+    }
 
 
 def output_path(out: Path) -> Path:

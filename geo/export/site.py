@@ -19,9 +19,10 @@ Layout (every link is relative, so it works under any path prefix)::
     assets/chart.<lang>.<size>.<hash>.svg   the chart, rendered by vl-convert for a phone and wider
     assets/icon.svg
 
-The map is ``geo.map.build.build_map``'s folium figure, taken apart as the
-screening pack does (its head, its body, its script), so whatever the builder
-draws the site draws. The page's own data (legs, places, quotes) is JSON in a
+The map is ``geo.map.build.build_map``'s folium figure in its parts
+(``geo.map.figure``: its header's links and styles, its body, its script), placed
+as the screening pack places them, so whatever the builder draws the site draws.
+The page's own data (legs, places, quotes) is JSON in a
 ``<script type="application/json">`` block that the page reads with
 ``JSON.parse`` and shows with ``textContent``: a page opened from ``file://``
 cannot fetch a sibling JSON file. Everything else is rendered here by constant
@@ -52,6 +53,7 @@ from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks
 from geo.map.basemap import RELIEF_REL
 from geo.map.build import build_map
+from geo.map.figure import map_figure
 from geo.map.theme import LIGHT
 from geo.paths import STATIC_DIR
 from geo.story import charts
@@ -94,8 +96,9 @@ class MapParts:
 
     #: The styles from the figure's head, its stylesheets inlined.
     head: str
-    #: The head's scripts (Leaflet, and any inline script an element puts there), in their
-    #: order: placed just before ``script``, so the page's text paints before Leaflet loads.
+    #: The scripts the figure links to (Leaflet, the map's own), in their order: placed just
+    #: before ``script``, so the page's text paints before Leaflet loads. A script that needs Leaflet
+    #: is a ``JavascriptLink`` or part of the figure's ``script``, never markup in its head.
     scripts: str
     #: The map's ``<div>`` (and any other markup the elements add).
     body: str
@@ -107,15 +110,8 @@ class MapParts:
     linked: tuple[str, ...]
 
 
-_HEAD = re.compile(r"<head[^>]*>(.*?)</head>", re.S)
-_BODY = re.compile(r"<body[^>]*>(.*?)</body>(.*)</html>", re.S)
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>\s*", re.S)
-#: The figure's charset (the page sets its own) and its viewport, which forbids zooming the page.
-_META = re.compile(r"<meta\b[^>]*>\s*", re.S)
-
-
 def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
-    """``build_map`` in the light theme, taken apart. ``root`` is the relative path to the site's root."""
+    """``build_map`` in the light theme, in its figure's parts (``root``: the relative path to the root)."""
     m = build_map(
         dataset,
         tr,
@@ -127,24 +123,38 @@ def map_parts(dataset: Dataset, tr: Strings, *, root: str) -> MapParts:
         # The page fits the view to the selection itself, and keeps it fitted on resize.
         fit_route=False,
     )
-    page = m.get_root().render()
-    head, body = _HEAD.search(page), _BODY.search(page)
-    if head is None or body is None:
-        raise RuntimeError("the map's figure has no <head> or <body>")
-    head_text = head.group(1)
+    figure = map_figure(m)
+    base = f"{root}{ASSETS_DIR}/"
+    # The head's markup stays in the head, in its order (folium puts styles and its global switches
+    # there, which need nothing loaded); the files it links to are inlined (styles) or moved to the end.
+    linked = [_vendored(part.value, base) for part in figure.head if part.kind != "markup"]
+    relief = f'"{base}{RELIEF_REL}"' in figure.script
     return MapParts(
-        head=inline_stylesheets(_META.sub("", _SCRIPT.sub("", head_text)), root).strip(),
-        scripts="".join(_SCRIPT.findall(head_text)).strip(),
-        body=body.group(1).strip(),
-        script=body.group(2).strip(),
-        name=m.get_name(),
-        linked=tuple(rel for rel in (*ASSETS.values(), RELIEF_REL) if f'"{root}{ASSETS_DIR}/{rel}"' in page),
+        head="\n".join(
+            inline_stylesheet(_vendored(part.value, base), root) if part.kind == "stylesheet" else part.value
+            for part in figure.head
+            if part.kind != "script"
+        ),
+        scripts="\n".join(
+            f'<script src="{esc(base + rel)}"></script>' for rel in linked if rel.endswith(".js")
+        ),
+        body=figure.body,
+        script=f"<script>\n{figure.script}\n</script>",
+        name=figure.name,
+        linked=(*linked, *([RELIEF_REL] if relief else [])),
     )
+
+
+def _vendored(url: str, base: str) -> str:
+    """The path under ``static/`` of a file the map links to; anything else is a bug in ``geo.map``."""
+    rel = url.removeprefix(base)
+    if url == rel or rel not in ASSETS.values():
+        raise RuntimeError(f"the map links to {url!r}, which the site does not ship")
+    return rel
 
 
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!data:|#|/|[a-zA-Z][a-zA-Z+.-]*:)([^'")]+)\1\s*\)""")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/\n?", re.S)
-_STYLESHEET = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*\bhref="([^"]+)"[^>]*>""")
 
 
 def css_images(rel: str) -> list[str]:
@@ -154,28 +164,20 @@ def css_images(rel: str) -> list[str]:
     return sorted({posixpath.normpath(posixpath.join(folder, m.group(2))) for m in _CSS_URL.finditer(css)})
 
 
-def inline_stylesheets(head: str, root: str) -> str:
-    """Each stylesheet the head links to, as a ``<style>`` whose ``url()``s point into ``assets/``.
+def inline_stylesheet(rel: str, root: str) -> str:
+    """A stylesheet under ``static/`` as a ``<style>`` whose ``url()``s point into ``assets/``.
 
     A linked stylesheet holds back every script after it until it has arrived: inlined, the map
     draws about a fifth sooner and the page paints about twice as soon (``./bench/run --only site``).
     """
-    by_url = {f"{root}{ASSETS_DIR}/{rel}": rel for rel in ASSETS.values() if rel.endswith(".css")}
-
-    def inline(match: re.Match) -> str:
-        rel = by_url.get(match.group(1))
-        if rel is None:
-            return match.group(0)
-        folder = posixpath.dirname(rel)
-        css = _CSS_URL.sub(
-            lambda m: f"url({root}{ASSETS_DIR}/{posixpath.normpath(posixpath.join(folder, m.group(2)))})",
-            (STATIC_DIR / rel).read_text(encoding="utf-8"),
-        )
-        # Comments go (Leaflet's cite bug trackers by URL); "<\/" is "</" to CSS and cannot end the element.
-        css = _CSS_COMMENT.sub("", css).replace("</", "<\\/")
-        return "<style>\n" + css.strip() + "\n</style>"
-
-    return _STYLESHEET.sub(inline, head)
+    folder = posixpath.dirname(rel)
+    css = _CSS_URL.sub(
+        lambda m: f"url({root}{ASSETS_DIR}/{posixpath.normpath(posixpath.join(folder, m.group(2)))})",
+        (STATIC_DIR / rel).read_text(encoding="utf-8"),
+    )
+    # Comments go (Leaflet's cite bug trackers by URL); "<\/" is "</" to CSS and cannot end the element.
+    css = _CSS_COMMENT.sub("", css).replace("</", "<\\/")
+    return "<style>\n" + css.strip() + "\n</style>"
 
 
 def copied_files(rel: str) -> list[str]:

@@ -1,19 +1,58 @@
-"""What the presenter's slides show besides the tour: the credits, and the chart on the dark screen.
+"""What the presenter's slides show: a chapter's panel, the credits, and the chart on the dark screen.
 
-Shared by the Presenter page and the screening pack, so both say the same thing.
+Shared by the Presenter page and the screening pack, so both say (and lay out) the same thing: a
+chapter's panel is written once, by ``templates/slide.html.j2``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from geo.data.dataset import Dataset
 from geo.story.charts import timeline_svg
 from geo.story.i18n import DEFAULT, Strings
+from geo.story.tour import Chapter
 
 #: The chart's size on a slide, in px: wide, like the map area it takes the place of. The SVG scales to
 #: its box (viewBox), so this sets the proportions and the type size relative to the box.
 CHART_SIZE = (1300, 400)
+
+
+#: Our own templates only: data and translations reach them as values, autoescaped, never as source.
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
+)
+
+
+def _slide(chapter: Chapter, tr: Strings, *, panel: bool) -> str:
+    # Quotes stay in English, as published: other languages say so under each one.
+    note = f" \u00b7 {tr('presenter.quote_note')}" if tr.lang != DEFAULT else ""
+    sources = tr("presenter.sources", sources="; ".join(chapter.sources)) if chapter.sources else ""
+    return _TEMPLATES.get_template("slide.html.j2").render(
+        c=chapter,
+        quote_by=f"{chapter.quote_by}{note}" if chapter.quote else "",
+        sources=sources,
+        panel=panel,
+        lang=tr.lang,
+        label=tr("pack.tour"),
+    )
+
+
+def slide_panel(chapter: Chapter, tr: Strings) -> str:
+    """The chapter's whole panel (``<section id="slide-panel">``), as the Presenter page shows it."""
+    return _slide(chapter, tr, panel=True)
+
+
+def slide_parts(chapter: Chapter, tr: Strings) -> str:
+    """What goes inside the panel, for the pack: it keeps one panel (a live region must stay in the
+    document to be heard) and swaps in each chapter's parts."""
+    return _slide(chapter, tr, panel=False)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import streamlit as st
 from geo import paths
 from geo.map.build import selection_layer, slide_map
 from geo.present.qr import opens_only_here, qr_svg
-from geo.present.slides import chart_svg, credits
+from geo.present.slides import chart_svg, credits, slide_panel
 from geo.story.charts import timeline_summary
 from geo.story.tour import Chapter
 from geo.text import esc, md_label
@@ -71,22 +71,8 @@ def stage(view: cache.View, chapter: Chapter, *, reduced_motion: bool) -> None:
 
 
 def panel(chapter: Chapter, tr) -> None:
-    """The chapter, laid out as in the screening pack (``static/presenter/slide.css``); kit.js fits it."""
-    note = f" · {tr('presenter.quote_note')}" if tr.lang != "en" else ""
-    quote = (
-        f'<div id="slide-quote-box">'
-        f'<blockquote id="slide-quote">\u201c{esc(chapter.quote)}\u201d</blockquote>'
-        f'<p id="slide-quote-by">{esc(chapter.quote_by + note)}</p></div>'
-        if chapter.quote
-        else ""
-    )
-    sources = tr("presenter.sources", sources="; ".join(chapter.sources))
-    st.html(
-        f'<section id="slide-panel" lang="{esc(tr.lang)}" class="{"" if chapter.quote else "no-quote"}" '
-        'aria-live="polite">'
-        f'<h1 id="slide-title">{esc(chapter.title)}</h1><p id="slide-text">{esc(chapter.text)}</p>{quote}'
-        f'<p id="slide-sources">{esc(sources)}</p></section>'
-    )
+    """The chapter, as in the screening pack (one template: ``geo.present.slides``); kit.js fits it."""
+    st.html(slide_panel(chapter, tr))
 
 
 def toggle_sheet(name: str) -> None:

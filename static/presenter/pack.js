@@ -3,7 +3,7 @@
  * check. Inlined into the one HTML file by geo/export/pack.py, after the folium map and fit.js.
  *
  * Data comes from the <script type="application/json" id="pack-data"> block and reaches the page only as
- * text (textContent). The map is driven through its RouteStory (static/map/route-story.js).
+ * text (textContent); a chapter's panel is the pack's own <template>, escaped where it was written. The map is driven through its RouteStory (static/map/route-story.js).
  *
  * Address options: #4 opens slide 4; #presenter is the presenter view (opened by P); #check runs the
  * venue check; ?motion=reduce starts with reduced motion.
@@ -74,12 +74,11 @@
     return { qr: "qr-sheet", credits: "credits-sheet", help: "help-sheet", check: "check-report" }[kind];
   }
 
+  /* The chapter's parts, written by the same template as the Presenter page's (a <template> per chapter):
+   * the panel stays, a live region that is replaced is not heard. */
   function fillChapter(c) {
-    text("slide-title", c.title);
-    text("slide-text", c.text);
-    text("slide-quote", c.quote ? "\u201c" + c.quote + "\u201d" : "");
-    text("slide-quote-by", c.quote ? c.quote_by + (DATA.quoteNote ? " \u00b7 " + DATA.quoteNote : "") : "");
-    text("slide-sources", c.sources.length ? S.sources_prefix + " " + c.sources.join("; ") : "");
+    var parts = document.querySelector('template.slide-parts[data-chapter="' + c.number + '"]');
+    $("slide-panel").replaceChildren(parts.content.cloneNode(true));
     $("slide-panel").classList.toggle("no-quote", !c.quote);
   }
 

@@ -75,8 +75,11 @@ def test_every_slide_fits_and_shows_no_program_text(browser, packs, lang, size):
             where = f"{lang} {size} slide {index + 1}.{part}"
             found += [f"{where}: {p}" for p in slides.problems(page)]
             found += [f"{where}: program text {t!r}" for t in program_text(slides.visible_text(page))]
-    sources = page.evaluate("() => JSON.parse(document.getElementById('pack-data').textContent).strings")
-    assert sources["sources_prefix"].endswith(":"), "the Sources prefix ends with a colon"
+    go(page, 0)
+    sources = page.locator("#slide-panel #slide-sources").inner_text()
+    prefix = strings(lang)("presenter.sources", sources="")
+    assert sources.startswith(prefix), f"the chapter's sources line: {sources}"
+    assert len(sources) > len(prefix), f"the chapter names its sources: {sources}"
     if size in ("1920x1080", "1024x768"):
         for number in (1, 5, 10):
             go(page, number - 1)

@@ -12,7 +12,8 @@ from geo import paths
 from geo.data import load_dataset
 from geo.export.pack import build_pack, output_path, pack_slides, write_pack
 from geo.present.qr import AudienceURLError
-from geo.story.i18n import strings
+from geo.present.slides import slide_panel, slide_parts
+from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapters
 from tests.program_text import html_text, program_text
 
@@ -81,10 +82,10 @@ def test_pack_markup_shows_no_program_text(data):
 
 
 def test_qr_slide_only_with_an_audience_address(data):
-    plain = pack_slides(data, EN, None)
+    plain = pack_slides(chapters(data, EN), EN, None)
     assert [s["kind"] for s in plain][-1] == "credits"
     assert "qr" not in [s["kind"] for s in plain]
-    with_qr = pack_slides(data, EN, "https://example.org/audience/")
+    with_qr = pack_slides(chapters(data, EN), EN, "https://example.org/audience/")
     assert [s["kind"] for s in with_qr][-2:] == ["qr", "credits"]
     html = build_pack(data, EN, audience_url="https://example.org/audience/")
     assert 'id="qr-code"' in html
@@ -97,3 +98,17 @@ def test_speaker_notes_travel_as_data(data):
     blob = re.search(r'<script type="application/json" id="pack-data">(.*?)</script>', html, re.S).group(1)
     slides = json.loads(blob)["slides"]
     assert [s["notes"] for s in slides if s["kind"] == "chapter"] == [c.notes for c in chapters(data, EN)]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_slide_is_written_once_for_the_presenter_page_and_the_pack(data, lang):
+    """One template draws a chapter: the pack carries each chapter's parts exactly as the Presenter
+    page's panel holds them, and its first panel is the Presenter page's."""
+    tr = strings(lang)
+    html = build_pack(data, tr)
+    tour = chapters(translate_dataset(data, tr), tr)
+    for c in tour:
+        parts = slide_parts(c, tr)
+        assert f'<template class="slide-parts" data-chapter="{c.number}">{parts}</template>' in html
+        assert parts in slide_panel(c, tr)
+    assert slide_panel(tour[0], tr) in html

@@ -328,7 +328,8 @@ def test_source_links_only_for_http_addresses(data):
 
 
 def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
-    """The page takes the figure apart generically: a new element's style, markup and script all arrive."""
+    """The page places the figure's parts generically: a new element's style, markup and script all
+    arrive, each where folium's own page has it run."""
     from branca.element import Element
 
     from geo.map.elements import MapLabel, StyleSheet
@@ -338,9 +339,9 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
     def richer(*args, **kwargs):
         m = real(*args, **kwargs)
         StyleSheet("<style>.probe-style { color: red; }</style>").add_to(m)
-        StyleSheet("<script>window.probeLeaflet = typeof L;</script>").add_to(m)
         MapLabel("probe label", "en").add_to(m)
         m.get_root().html.add_child(Element('<div class="probe-html"></div>'))
+        m.get_root().script.add_child(Element("window.probeLeaflet = typeof L;"))
         return m
 
     monkeypatch.setattr(site_module, "build_map", richer)
@@ -349,9 +350,27 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
     assert ".probe-style" in head
     assert '<div class="probe-html"></div>' in body
     assert "probe label" in body.split('<script type="application/json"')[0]
-    # A script the figure puts in its head still runs after Leaflet and before the map, as in folium's page.
+    # Linked scripts run after the page's text and in their order, then the figure's script.
     leaflet = body.index('<script src="assets/vendor/leaflet/leaflet.js">')
-    assert leaflet < body.index("window.probeLeaflet") < body.index(" = L.map(")
+    assert (
+        leaflet < body.index('<script src="assets/map/route-story.js">') < body.index("window.probeLeaflet")
+    )
+    assert body.index("window.probeLeaflet") < body.index("</script>", body.index(" = L.map("))
+
+
+def test_a_map_linking_to_a_file_the_site_does_not_ship_is_refused(data, monkeypatch):
+    from branca.element import JavascriptLink
+
+    real = site_module.build_map
+
+    def linking(*args, **kwargs):
+        m = real(*args, **kwargs)
+        m.get_root().header.add_child(JavascriptLink("https://cdn.example/x.js"), name="probe")
+        return m
+
+    monkeypatch.setattr(site_module, "build_map", linking)
+    with pytest.raises(RuntimeError, match=r"cdn\.example"):
+        build_site(data, translators_for(["en"]))
 
 
 def test_map_is_built_without_popups_or_online_tiles(site):
