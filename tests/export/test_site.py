@@ -15,6 +15,7 @@ import pytest
 from geo import paths
 from geo.data import load_dataset
 from geo.export import site as site_module
+from geo.export import site_map
 from geo.export.owned_folder import MANIFEST
 from geo.export.site import (
     NotASiteError,
@@ -334,7 +335,7 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
 
     from geo.map.elements import MapLabel, StyleSheet
 
-    real = site_module.build_map
+    real = site_map.build_map
 
     def richer(*args, **kwargs):
         m = real(*args, **kwargs)
@@ -344,7 +345,7 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
         m.get_root().script.add_child(Element("window.probeLeaflet = typeof L;"))
         return m
 
-    monkeypatch.setattr(site_module, "build_map", richer)
+    monkeypatch.setattr(site_map, "build_map", richer)
     html = build_site(data, translators_for(["en"]))["index.html"].decode("utf-8")
     head, body = html.split("</head>", 1)
     assert ".probe-style" in head
@@ -361,14 +362,14 @@ def test_elements_the_map_gains_reach_the_page(data, monkeypatch):
 def test_a_map_linking_to_a_file_the_site_does_not_ship_is_refused(data, monkeypatch):
     from branca.element import JavascriptLink
 
-    real = site_module.build_map
+    real = site_map.build_map
 
     def linking(*args, **kwargs):
         m = real(*args, **kwargs)
         m.get_root().header.add_child(JavascriptLink("https://cdn.example/x.js"), name="probe")
         return m
 
-    monkeypatch.setattr(site_module, "build_map", linking)
+    monkeypatch.setattr(site_map, "build_map", linking)
     with pytest.raises(RuntimeError, match=r"cdn\.example"):
         build_site(data, translators_for(["en"]))
 
