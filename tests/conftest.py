@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the shipped data that a test may break; Debian's Chromium."""
+"""Shared fixtures: the shipped data (to read) and a private copy of it (to break); Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -14,9 +14,35 @@ from pathlib import Path
 import pytest
 
 from geo import paths
+from geo.data.dataset import Dataset, load_dataset
+from geo.story.i18n import Strings, strings, translate_dataset
 from harness.browser import CHROMIUM_ARGS, find_chromium
 
 SEEDS = paths.PROJECT_DIR.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The source articles (``../shared/seeds``) that quotes and figures are checked against: under CI a
+    missing folder fails the run (a check that silently skips checks nothing); elsewhere it skips."""
+    if not SEEDS.is_dir():
+        message = f"the source articles are not beside this checkout ({SEEDS})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SEEDS
+
+
+@pytest.fixture(scope="module")
+def data() -> Dataset:
+    """The shipped data, loaded once per test module (a test that changes it works on ``data_dir``)."""
+    return load_dataset()
+
+
+def in_lang(data: Dataset, lang: str) -> tuple[Dataset, Strings]:
+    """The data as a page in ``lang`` shows it (translated where the catalogue does), and its strings."""
+    tr = strings(lang)
+    return translate_dataset(data, tr), tr
 
 
 @pytest.fixture

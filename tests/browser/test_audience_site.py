@@ -34,11 +34,6 @@ AXE = PROJECT / ".cache" / "axe-core-4.14.1" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def site_dir(data, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("audience") / "site"
     write_site(data, out, translators_for(["en", "ko"]))

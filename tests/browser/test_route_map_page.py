@@ -7,17 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.data import load_dataset
 from harness.browser import click_leg, map_frame, screenshot, wait_settled
 
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def open_route_map(page, url: str, query: str = ""):

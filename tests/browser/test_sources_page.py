@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from geo.data import load_dataset
 from harness.browser import offline_context, screenshot, wait_until_idle, watch_console
 from harness.server import ARTIFACTS
 
@@ -20,11 +19,6 @@ pytestmark = pytest.mark.browser
 
 SIZES = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
 LANGS = ("en", "ko")
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from geo.data import load_dataset
-
 #: Sites found reproducing other outlets' stories while these figures were researched. A figure
 #: found only there is left out; none may be cited. Add a domain here when you meet another.
 MIRROR_DOMAINS = (
@@ -40,11 +38,6 @@ MIRROR_DOMAINS = (
     "vision.org.au",
     "godkulture",
 )
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def cited_by(data, table: str) -> set[str]:

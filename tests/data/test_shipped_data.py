@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-
-import pytest
+from pathlib import Path
 
 from geo import paths
 from geo.data import load_dataset
-from tests.conftest import SEEDS
 
 OUTLET_SEED = {"cbn": "CBN News", "yahoo": "Yahoo UK", "blog": "Meet Pastor Kim"}
 
 
-def seed_texts() -> dict[str, str]:
+def seed_texts(folder: Path) -> dict[str, str]:
     texts = {}
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         if "CBN News" in text:
             texts["cbn"] = text
@@ -31,9 +29,8 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
-def test_every_quote_is_word_for_word_in_its_source():
-    seeds = {k: normalise(v) for k, v in seed_texts().items()}
+def test_every_quote_is_word_for_word_in_its_source(seeds_dir: Path):
+    seeds = {k: normalise(v) for k, v in seed_texts(seeds_dir).items()}
     assert set(seeds) == set(OUTLET_SEED)
     for _, quote in load_dataset().quotes.iterrows():
         # " … " marks where the publisher's attribution interrupted the speaker.
@@ -43,9 +40,8 @@ def test_every_quote_is_word_for_word_in_its_source():
             )
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
-def test_headline_numbers_appear_in_their_sources():
-    seeds = seed_texts()
+def test_headline_numbers_appear_in_their_sources(seeds_dir: Path):
+    seeds = seed_texts(seeds_dir)
     assert "$3000" in seeds["yahoo"]
     assert "$20,000" in seeds["yahoo"]
     assert "$3000 per person pre-pandemic to $20,000" in seeds["cbn"]

@@ -27,11 +27,6 @@ HANGUL = range(0xAC00, 0xD7A4)
 STREAM_FIELDS = "codec_name,pix_fmt,width,height,r_frame_rate,nb_read_frames"
 
 
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
 @pytest.fixture(scope="session")
 def ffprobe() -> str:
     return required_tool(

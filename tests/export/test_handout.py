@@ -11,17 +11,11 @@ import zxingcpp
 from PIL import Image
 
 from geo.cli import main
-from geo.data import load_dataset
 from geo.export.handout import PAPER, cjk_font, handout_figure, handout_pdf, handout_quotes, handout_sources
 from geo.story.figures import headline_figures
 from geo.story.i18n import strings, translate_dataset
 
 URL = "https://screening.example.org/audience/"
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def text_of(pdf: bytes) -> tuple[int, str, tuple[float, float]]:

@@ -20,11 +20,6 @@ from tests.program_text import html_text, program_text
 EN = strings("en")
 
 
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
 def test_pack_is_self_contained(data):
     html = build_pack(data, EN)
     assert re.findall(r"<script[^>]+src=|<link[^>]+href=|url\((?!data:|#)[^)]*\)", html) == []

@@ -47,11 +47,6 @@ PAYLOADS = {
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def site(data, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "audience"
     write_site(data, out, translators_for(["en", "ko"]))

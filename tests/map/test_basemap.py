@@ -7,12 +7,10 @@ import json
 import re
 
 import numpy as np
-import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 from shapely.geometry import Point, shape
 
-from geo.data import load_dataset
 from geo.export.film.frames import FilmCanvas
 from geo.export.film.plan import film_plan
 from geo.export.handout import draw_map
@@ -31,11 +29,6 @@ ON_RIVER = {
     "Yangtze": (114.30, 30.59),  # Wuhan
     "Pearl River": (111.30, 23.48),  # Wuzhou
 }
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def raw_features() -> dict:

@@ -34,11 +34,6 @@ EN = strings("en")
 
 
 @pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def html(data) -> str:
     return build_map(data, EN).get_root().render()
 

@@ -28,11 +28,6 @@ def app(monkeypatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=60)
 
 
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
 def markdown_of(node) -> str:
     return "\n".join(str(m.value) for m in node.markdown)
 

@@ -14,7 +14,6 @@ import math
 import pytest
 import vl_convert
 
-from geo.data import load_dataset
 from geo.story.charts import (
     COVID_EVENT,
     NARROW_PLOT_PX,
@@ -30,17 +29,8 @@ from geo.story.charts import (
     timeline,
     wrap,
 )
-from geo.story.i18n import strings, translate_dataset
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-def in_lang(data, lang: str):
-    tr = strings(lang)
-    return translate_dataset(data, tr), tr
+from geo.story.i18n import strings
+from tests.conftest import in_lang
 
 
 def texts_in(spec: dict) -> set[str]:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from geo.data import load_dataset
 from geo.data.measure import segment_lengths_km
 from geo.story.claims import TOPICS, ledger, measured_lengths
-from geo.story.i18n import strings, translate_dataset
+from geo.story.i18n import strings
 from geo.story.sources import every_claim, safe_url, source_links, source_usage, uses_text
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-def in_lang(data, lang: str):
-    tr = strings(lang)
-    return translate_dataset(data, tr), tr
+from tests.conftest import in_lang
 
 
 def figures_of(topics, topic_id: str) -> dict[str, tuple[str, ...]]:

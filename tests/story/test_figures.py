@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
-from geo.data import load_dataset
 from geo.story.figures import JOURNEY_EVENT, journey_in_time
 from geo.story.i18n import strings, translate_dataset
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def test_the_journey_is_dated_by_its_event_and_priced_by_the_cost_before_covid(data):

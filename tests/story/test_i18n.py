@@ -8,18 +8,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import paths
-from geo.data import load_dataset
 from geo.data.findings import Severity
 from geo.story import i18n
 from geo.story.i18n import _DATA_KEY, read_catalogue, strings, translate_dataset, validate_catalogues
 from geo.text import esc, md
 
 APP = str(paths.PROJECT_DIR / "app.py")
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def interface_keys(lang: str) -> set[str]:

@@ -7,17 +7,11 @@ from pathlib import Path
 import pytest
 
 from geo import paths
-from geo.data import load_dataset
 from geo.data.validation import validate
 from geo.story.i18n import strings, translate_dataset
 from geo.story.tour import chapter_number, chapters
 
 EN = strings("en")
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def test_chapters_cover_opening_every_stage_cost_and_close(data):
