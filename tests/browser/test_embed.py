@@ -18,7 +18,7 @@ from geo.export.site import EMBED_HEIGHTS, EMBED_PLACEHOLDER, embed_snippet
 from geo.story.i18n import strings
 from harness.browser import offline_context, screenshot, wait_settled, watch_console
 from harness.server import free_port
-from tests.browser.test_audience_site import data, server, site_dir  # noqa: F401 (fixtures)
+from tests.browser.test_audience_site import server, site_dir  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
