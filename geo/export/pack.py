@@ -11,7 +11,6 @@ request, so opening the file from ``file://`` requests nothing outside it.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import re
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from geo.fonts import with_font_faces
 from geo.map.assets import ASSETS, AssetLinks, asset_file, read_asset
 from geo.map.basemap import RELIEF_REL, relief_bytes
 from geo.map.build import slide_map
-from geo.map.figure import HeadPart, MapFigure, map_figure
+from geo.map.figure import HeadPart, map_figure
 from geo.present.qr import check_url, qr_svg
 from geo.present.slides import chart_svg, credits, slide_panel, slide_parts
 from geo.story.charts import timeline_summary
@@ -69,16 +68,15 @@ def _inlined(part: HeadPart) -> str:
     return "<style>" + _css_with_inlined_images(name) + "</style>"
 
 
-def inline_map(m: folium.Map) -> MapFigure:
-    """``m``'s figure parts with every vendored script and style sheet inlined, and the basemap's
-    relief a data: URL in the map's spec."""
+def inline_map(m: folium.Map) -> dict[str, str]:
+    """``m``'s figure parts for the pack's template (``head``, ``body``, ``script``), with every vendored
+    script and style sheet inlined, and the basemap's relief a data: URL in the map's spec."""
     figure = map_figure(m)
     relief = f"data:image/webp;base64,{base64.b64encode(relief_bytes()).decode()}"
     script = figure.script.replace(f'"{_SENTINEL}/{RELIEF_REL}"', f'"{relief}"')
     if _SENTINEL in script:
         raise RuntimeError("the map's script points at a file that was not inlined")
-    head = (HeadPart("markup", _inlined(part)) for part in figure.head)
-    return dataclasses.replace(figure, head=tuple(head), script=script)
+    return {"head": "\n".join(_inlined(part) for part in figure.head), "body": figure.body, "script": script}
 
 
 #: The pack's own interface strings (``pack.*`` in the catalogues), handed to the template as text.
@@ -165,7 +163,7 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
     page = _TEMPLATES.get_template("pack.html.j2").render(
         lang=tr.lang,
         csp=CSP,
-        map=_head_joined(inline_map(m)),
+        map=inline_map(m),
         # Looked up as ``text["keys"]``: ``t.keys`` in a template is the dict's method, not the string.
         text={key: tr(f"pack.{key}") for key in PACK_STRINGS},
         # Every chapter's panel parts, written as the Presenter page writes them; pack.js swaps them in.
@@ -191,14 +189,6 @@ def build_pack(dataset: Dataset, tr: Strings, *, audience_url: str | None = None
         pack_js=_script("pack.js"),
     )
     return with_font_faces(page)
-
-
-def _head_joined(figure: MapFigure) -> dict[str, str]:
-    return {
-        "head": "\n".join(part.value for part in figure.head),
-        "body": figure.body,
-        "script": figure.script,
-    }
 
 
 def output_path(out: Path) -> Path:

@@ -40,9 +40,6 @@ class MapFigure:
     #: The map's JavaScript, without its ``<script>`` element.
     script: str
 
-    def urls(self, kind: HeadKind) -> list[str]:
-        return [part.value for part in self.head if part.kind == kind]
-
 
 def _head_part(element: object) -> HeadPart | None:
     if isinstance(element, JavascriptLink):

@@ -26,7 +26,6 @@ _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
     undefined=StrictUndefined,
-    keep_trailing_newline=False,
 )
 
 
