@@ -3,7 +3,8 @@
  * check. Inlined into the one HTML file by geo/export/pack.py, after the folium map and fit.js.
  *
  * Data comes from the <script type="application/json" id="pack-data"> block and reaches the page only as
- * text (textContent); a chapter's panel is the pack's own <template>, escaped where it was written. The map is driven through its RouteStory (static/map/route-story.js).
+ * text (textContent); a chapter's panel is the pack's own <template>, escaped where it was written.
+ * The map is driven through its RouteStory (static/map/route-story.js).
  *
  * Address options: #4 opens slide 4; #presenter is the presenter view (opened by P); #check runs the
  * venue check; ?motion=reduce starts with reduced motion.
