@@ -64,6 +64,10 @@ def cjk_font() -> str:
     return matplotlib_family()
 
 
+#: Text is drawn as written: "$3,000 ... $20,000" is money, not TeX, and a "$\\x$" in the data is not code.
+PLAIN_TEXT = {"text.parse_math": False}
+
+
 def font_families(lang: str) -> list[str]:
     if lang == DEFAULT:
         return [LATIN_FONT]
@@ -277,8 +281,8 @@ def handout_pdf(
 ) -> bytes:
     """The handout as PDF bytes: one page, fonts embedded as TrueType (text stays text). Carries public
     and ``handout`` items only; ShareError when its text would still name a ``room`` one."""
-    # Type 42: TrueType embedded, so the text is text; no mathtext: "$3000 ... $20,000" is money, not TeX.
-    style = {"pdf.fonttype": 42, "font.family": font_families(tr.lang), "text.parse_math": False}
+    # Type 42: TrueType embedded, so the text is text.
+    style = {"pdf.fonttype": 42, "font.family": font_families(tr.lang), **PLAIN_TEXT}
     everything, dataset = dataset, for_output(dataset, "handout")  # public and handout items only
     with matplotlib.rc_context(style):
         fig = handout_figure(dataset, tr, paper=paper, audience_url=audience_url)

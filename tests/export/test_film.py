@@ -89,6 +89,23 @@ def test_sidecar_text_cannot_break_its_cues(data_dir: Path):
     assert vtt.count("-->") == len(film_plan(load_dataset(data_dir), strings("en")).scenes)
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_dollar_signs_are_drawn_as_written_not_as_tex(data_dir: Path, lang, caplog):
+    """"$3,000 ... $20,000" is money: matplotlib would read the span between the signs as TeX (dropping
+    Hangul to boxes) and a planted "$\\nosuch$" would stop the film with a parse error."""
+    planted = r"From $3000 to $20000 \nosuch$ {x} and $\frac{1}{0}$"
+    tour = (data_dir / "tour.csv").read_text(encoding="utf-8")
+    (data_dir / "tour.csv").write_text(tour.replace("Out of North Korea", planted, 1), encoding="utf-8")
+    dataset, tr = load_dataset(data_dir), strings(lang)
+    plan = film_plan(dataset, tr, pace=0.2)
+    canvas = FilmCanvas(dataset, tr, plan, 1280, 720)
+    if lang == "en":
+        assert planted in [scene.caption.title for scene in plan.scenes]
+    for scene in plan.scenes:  # every caption, the planted one and the cost ones with their "$"
+        assert len(canvas.render(canvas.state_at(scene.end - 0.01))) == 1280 * 720 * 3
+    assert not [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
+
+
 def test_the_map_stays_at_two_decimals_in_what_the_film_is_made_from(data_dir: Path):
     """The film draws what the data holds: a planted precise point is refused before any frame."""
     edit_geojson(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,7 +24,7 @@ from pyproj import Transformer
 
 from geo.data.dataset import Dataset
 from geo.export.film.plan import Caption, FilmPlan, Scene
-from geo.export.handout import Page, font_families
+from geo.export.handout import PLAIN_TEXT, Page, font_families
 from geo.map.basemap import draw_basemap
 from geo.map.build import drawn_lines
 from geo.map.theme import DASHED_KINDS, PROJECTOR, outline_style, segment_style
@@ -114,8 +115,9 @@ class FilmCanvas:
             k: np.array(TO_MERCATOR.transform(*zip(*v, strict=True))).T
             for k, v in drawn_lines(self.dataset).items()
         }
-        self._draw_base()
-        self._legs = self._draw_legs()
+        with matplotlib.rc_context(PLAIN_TEXT):
+            self._draw_base()
+            self._legs = self._draw_legs()
         self._captions: dict[int, np.ndarray] = {}
         self.whole = view_of(self.dataset.bounds(), self.map_aspect, pad=0.06)
 
@@ -239,10 +241,11 @@ class FilmCanvas:
             fig = Figure(figsize=(self.width / DPI, height / DPI), dpi=DPI, facecolor=THEME.sea)
             canvas = FigureCanvasAgg(fig)
             layout = _CaptionLayout(fig, Page(fig, self.families), self.height)
-            if full:
-                layout.place(scene.caption, top=0.92, bottom=0.05, credits=True)
-            else:
-                layout.place(scene.caption, top=0.9, bottom=0.06, big=scene.kind == "title")
+            with matplotlib.rc_context(PLAIN_TEXT):
+                if full:
+                    layout.place(scene.caption, top=0.92, bottom=0.05, credits=True)
+                else:
+                    layout.place(scene.caption, top=0.9, bottom=0.06, big=scene.kind == "title")
             canvas.draw()
             self._captions = {index: np.asarray(canvas.buffer_rgba())[:, :, :3].copy()}
         return self._captions[index]
