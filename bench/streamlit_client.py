@@ -252,6 +252,8 @@ class SessionRun:
     first_message_s: float | None = None
     finished_s: float | None = None
     status: str = ""
+    #: The fragments the page drew (``st.fragment``), in order: ``run(fragment_id=…)`` reruns one alone.
+    fragment_ids: list[str] = field(default_factory=list)
 
 
 def plain(markdown: str) -> str:
@@ -304,13 +306,16 @@ class Session:
         )
         self.result.upstream = self.ws.response.headers.get("X-Upstream", "")
 
-    async def run(self, page_name: str = "", query_string: str = "") -> SessionRun:
-        """Send ``rerun_script`` and read until ``script_finished`` ends a full run."""
+    async def run(self, page_name: str = "", query_string: str = "", fragment_id: str = "") -> SessionRun:
+        """Send ``rerun_script`` and read until ``script_finished`` ends a full run, or with
+        ``fragment_id``, that fragment's own run (what a click inside it asks for)."""
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         assert self.ws is not None, "open() first"
         start = time.perf_counter()
-        await self.ws.send(self._rerun_script(page_name, query_string).SerializeToString())
+        msg = self._rerun_script(page_name, query_string)
+        msg.rerun_script.fragment_id = fragment_id
+        await self.ws.send(msg.SerializeToString())
         result = self.result
         while True:
             data = await self.ws.recv()
@@ -321,7 +326,12 @@ class Session:
             self.viewer.bytes_received += len(data)
             fm = ForwardMsg()
             fm.ParseFromString(data)
-            if self._record(fm):
+            fragment_done = (
+                fragment_id
+                and fm.WhichOneof("type") == "script_finished"
+                and fm.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+            )
+            if self._record(fm) or fragment_done:
                 result.finished_s = time.perf_counter() - start
                 result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
                 return result
@@ -357,6 +367,8 @@ class Session:
             result.page_title = fm.page_config_changed.title
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             self._record_element(fm.delta.new_element)
+        if kind == "delta" and fm.delta.fragment_id and fm.delta.fragment_id not in result.fragment_ids:
+            result.fragment_ids.append(fm.delta.fragment_id)
         elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
             result.exceptions.append(fm.session_event.script_compilation_exception.message)
         elif kind == "script_finished":

@@ -17,6 +17,7 @@ from geo.story.figures import cost_change
 from geo.story.route_text import route_summary
 from geo.text import esc, md
 from pages.ui import cache, player, state
+from pages.ui.cache import cached
 from pages.ui.folium_widget import show_map
 from pages.ui.route_blocks import (
     ROUTE_TEXT_ANCHOR,
@@ -77,7 +78,7 @@ def map_and_story(view: cache.View, ticking: bool) -> None:
             feature_group_to_add=selection_layer(segment_id, draw=player.playing()),
             on_change=on_click,
         )
-        st.caption(md(route_summary(view.data, view.tr)))
+        st.caption(cached("route-summary-md", view.key, lambda: md(route_summary(view.data, view.tr))))
     with side:
         headlines(view)
         chooser(view, segment_id, select, lambda: player.toggle(ids, selected(view), select))
@@ -100,8 +101,10 @@ def render() -> None:
         st.header(md(tr("route_map.cost_header")), anchor=False)
         # A static SVG with its labels in place: no charting runtime for every visitor to load.
         svg = cache.cached("chart:timeline", view.key, lambda: timeline_svg(data, tr))
-        st.image(svg, width="stretch", alt=timeline_summary(data, tr))
-        st.caption(md(tr("route_map.cost_caption", change=cost_change(data, tr) or "")))
+        alt = cached("chart:timeline-alt", view.key, lambda: timeline_summary(data, tr))
+        st.image(svg, width="stretch", alt=alt)
+        change = cached("cost-change", view.key, lambda: cost_change(data, tr) or "")
+        st.caption(md(tr("route_map.cost_caption", change=change)))
     with quotes_col:
         quotes_section(view)
     route_as_text(view)

@@ -36,14 +36,24 @@ def titles_of(view: View) -> dict[str, str]:
     return {segment_id: story.title for segment_id, story in legs(view).items()}
 
 
-def show_quote(view: View, quote) -> None:
-    st.markdown(f"> {md(quote['text'])}")
-    st.caption(md(quote_citation(view.data, quote, view.tr)))
+def _quote_markdown(view: View) -> dict[str, tuple[str, str]]:
+    """``{quote id: (the quote as a Markdown block quote, its citation)}``, escaped once per view:
+    a rerun only looks them up."""
+    return {
+        quote["id"]: (f"> {md(quote['text'])}", md(quote_citation(view.data, quote, view.tr)))
+        for _, quote in view.data.quotes.iterrows()
+    }
+
+
+def show_quote(view: View, quote_id: str) -> None:
+    text, citation = cached("quote-md", view.key, lambda: _quote_markdown(view))[quote_id]
+    st.markdown(text)
+    st.caption(citation)
 
 
 def headlines(view: View) -> None:
     """The seed articles' figures, compact: a slim strip, each with its sources on demand."""
-    figures = headline_figures(view.data, view.tr)
+    figures = cached("headlines", view.key, lambda: headline_figures(view.data, view.tr))
     with st.container(key="headlines"):
         widths = [1.6 if "→" in figure.value else 1 for figure in figures]
         for column, figure in zip(st.columns(widths), figures, strict=True):
@@ -98,8 +108,8 @@ def leg_story(view: View, story: Leg) -> None:
     st.markdown(f"**{md(tr('route_map.said_about_leg'))}**")
     if story.quotes.empty:
         st.caption(md(tr("route_map.no_quote")))
-    for _, quote in story.quotes.iterrows():
-        show_quote(view, quote)
+    for quote_id in story.quotes["id"]:
+        show_quote(view, quote_id)
     st.markdown(f"**{md(tr('route_map.sources'))}**")
     st.markdown("\n".join(f"- {md(label)}" for label in story.sources))
 
@@ -107,16 +117,17 @@ def leg_story(view: View, story: Leg) -> None:
 def whole_route_story(view: View) -> None:
     titles = titles_of(view)
     st.info(md(view.tr("route_map.choose_hint")))
-    for _, quote in view.data.quotes[view.data.quotes["segment_id"] != ""].iterrows():
-        st.markdown(f"**{md(titles[quote['segment_id']])}**")
-        show_quote(view, quote)
+    quotes = view.data.quotes[view.data.quotes["segment_id"] != ""]
+    for quote_id, segment_id in zip(quotes["id"], quotes["segment_id"], strict=True):
+        st.markdown(f"**{md(titles[segment_id])}**")
+        show_quote(view, quote_id)
 
 
 def quotes_section(view: View) -> None:
     data, tr, titles = view.data, view.tr, titles_of(view)
     st.header(md(tr("route_map.quotes_header")), anchor=False)
     f1, f2 = st.columns(2)
-    speakers = sorted(data.quotes["speaker"].unique())
+    speakers = cached("speakers", view.key, lambda: sorted(data.quotes["speaker"].unique()))
     chosen = f1.multiselect(md_label(tr("route_map.speaker")), speakers, placeholder=tr("route_map.everyone"))
     leg_id = f2.selectbox(
         md_label(tr("route_map.leg")),
@@ -127,8 +138,8 @@ def quotes_section(view: View) -> None:
     st.caption(md(tr("route_map.quote_count", shown=len(quotes), total=len(data.quotes))))
     # No scrolling box: a scrollable region a keyboard cannot focus is an accessibility failure.
     show_all = st.toggle(md_label(tr("route_map.show_all_quotes")), key="all_quotes")
-    for _, quote in (quotes if show_all else quotes.head(QUOTES_SHOWN)).iterrows():
-        show_quote(view, quote)
+    for quote_id in (quotes if show_all else quotes.head(QUOTES_SHOWN))["id"]:
+        show_quote(view, quote_id)
 
 
 #: The id of the route-as-text heading: the map's skip link lands there.
@@ -140,12 +151,21 @@ def route_as_text(view: View) -> None:
     find-in-page read it; each line already says the country, the way and the distance."""
     st.header(md(view.tr("route_map.route_text_header")), anchor=ROUTE_TEXT_ANCHOR)
     st.markdown(md(view.tr("route_map.route_list_intro")))
-    lines = route_list(view.data, view.tr)
-    st.markdown("\n".join(f"{n}. {md(line)}" for n, line in enumerate(lines, start=1)))
+    listed = cached(
+        "route-list-md",
+        view.key,
+        lambda: "\n".join(f"{n}. {md(line)}" for n, line in enumerate(route_list(view.data, view.tr), 1)),
+    )
+    st.markdown(listed)
     # The legs as a spreadsheet-safe table: formula-like cells are quoted away (geo.text.csv_cell).
+    table = cached(
+        "route-csv",
+        view.key,
+        lambda: csv_bytes(route_table(view.data, view.tr).drop(columns=["id"]).to_dict("records")),
+    )
     st.download_button(
         md_label(view.tr("route_map.download_table")),
-        csv_bytes(route_table(view.data, view.tr).drop(columns=["id"]).to_dict("records")),
+        table,
         file_name="escape-route-legs.csv",
         mime="text/csv",
     )
