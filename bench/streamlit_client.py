@@ -38,6 +38,7 @@ import gzip
 import html
 import ipaddress
 import re
+import socket
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -318,6 +319,7 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         result = self.result
         while True:
+            self._ack_now()
             data = await self.ws.recv()
             if result.first_message_s is None:
                 result.first_message_s = time.perf_counter() - start
@@ -335,6 +337,15 @@ class Session:
                 result.finished_s = time.perf_counter() - start
                 result.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)
                 return result
+
+    def _ack_now(self) -> None:
+        """Acknowledge what arrives at once (Linux ``TCP_QUICKACK``, which the kernel drops again after
+        a while, hence before every read). Otherwise a delayed ACK (40 ms) meets Nagle on the server's
+        side, whose small messages then wait for it: a rerun would read as multiples of 40 ms, whatever
+        the server did."""
+        sock = self.ws.transport.get_extra_info("socket") if self.ws is not None else None
+        if sock is not None and hasattr(socket, "TCP_QUICKACK"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
     def _rerun_script(self, page_name: str, query_string: str) -> Any:
         """The ``BackMsg`` the frontend sends to ask for a run of a page, with a browser's context."""

@@ -44,6 +44,25 @@ def test_one_session_runs_the_route_map_and_reads_its_title(app_server: AppServe
     assert v.viewer.bytes_received > run.bytes_received > 0
 
 
+@pytest.mark.slow
+def test_a_leg_chosen_reruns_the_map_and_story_fragment_alone(app_server: AppServer) -> None:
+    """What bench section 2's served rows time: the fragment's own run, not the page's."""
+
+    async def scenario():
+        v = await visit(app_server.url, query_string="segment=laos-jungle", timeout_s=120, bundle=False)
+        whole = v.session.messages
+        assert len(v.session.fragment_ids) == 1, v.session.fragment_ids
+        again = await v.handle.run(query_string="segment=laos-jungle", fragment_id=v.session.fragment_ids[0])
+        status, fragment = again.status, again.messages - whole
+        await v.handle.close()
+        await v.viewer.close()
+        return whole, status, fragment
+
+    whole, status, fragment = aio.run(scenario())
+    assert status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+    assert 0 < fragment < whole  # the title, chart, quotes and route as text are not sent again
+
+
 @pytest.mark.parametrize(
     "url",
     [
