@@ -302,7 +302,7 @@ def crowd(quick: bool = False) -> Section:
     ks = KS_QUICK if quick else KS
     budget_end = time.monotonic() + (BUDGET_QUICK_S if quick else BUDGET_S)
     section = Section(
-        "7. Crowd: K viewers open the Route Map at once (protocol-level, no browsers)",
+        "8. Crowd: K viewers open the Route Map at once (protocol-level, no browsers)",
         [
             "target",
             "K",

@@ -506,7 +506,7 @@ def sessions(quick: bool = False) -> Section:
     from playwright.sync_api import expect, sync_playwright
 
     section = Section(
-        "6. Sessions: server memory with open browser tabs", ["tabs", "server RSS", "per added tab"]
+        "7. Sessions: server memory with open browser tabs", ["tabs", "server RSS", "per added tab"]
     )
     if find_chromium() is None:
         section.notes.append("Skipped: Chromium not found.")
@@ -622,7 +622,7 @@ def site(quick: bool = False) -> Section:
 
     repeats = 3 if quick else 7
     section = Section(
-        "8. Audience site: a phone's first view against the Streamlit Route Map (Chromium, offline)",
+        "10. Audience site: a phone's first view against the Streamlit Route Map (Chromium, offline)",
         ["measure", "Streamlit Route Map (baseline)", "audience site (nginx, gzip)", "ratio", "target"],
     )
     if find_chromium() is None or find_nginx() is None:
