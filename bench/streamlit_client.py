@@ -34,6 +34,7 @@ Only loopback addresses are accepted (``require_loopback``): this is a load gene
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import html
 import ipaddress
@@ -255,6 +256,8 @@ class SessionRun:
     status: str = ""
     #: The fragments the page drew (``st.fragment``), in order: ``run(fragment_id=…)`` reruns one alone.
     fragment_ids: list[str] = field(default_factory=list)
+    #: Elements received that belong to a fragment, over all runs of this session.
+    fragment_deltas: int = 0
 
 
 def plain(markdown: str) -> str:
@@ -344,7 +347,10 @@ class Session:
         side, whose small messages then wait for it: a rerun would read as multiples of 40 ms, whatever
         the server did."""
         sock = self.ws.transport.get_extra_info("socket") if self.ws is not None else None
-        if sock is not None and hasattr(socket, "TCP_QUICKACK"):
+        if sock is None or not hasattr(socket, "TCP_QUICKACK"):
+            return
+        # Closed under us: the read that follows says so, or returns what was buffered.
+        with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
     def _rerun_script(self, page_name: str, query_string: str) -> Any:
@@ -378,8 +384,10 @@ class Session:
             result.page_title = fm.page_config_changed.title
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             self._record_element(fm.delta.new_element)
-        if kind == "delta" and fm.delta.fragment_id and fm.delta.fragment_id not in result.fragment_ids:
-            result.fragment_ids.append(fm.delta.fragment_id)
+        if kind == "delta" and fm.delta.fragment_id:
+            result.fragment_deltas += 1
+            if fm.delta.fragment_id not in result.fragment_ids:
+                result.fragment_ids.append(fm.delta.fragment_id)
         elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):
             result.exceptions.append(fm.session_event.script_compilation_exception.message)
         elif kind == "script_finished":

@@ -94,7 +94,7 @@ def test_sidecar_text_cannot_break_its_cues(data_dir: Path):
 def test_dollar_signs_are_drawn_as_written_not_as_tex(data_dir: Path, lang, caplog):
     """Money is text: matplotlib would read the span between "$3,000" and "$20,000" as TeX (dropping
     Hangul to boxes), and a planted "$\\nosuch$" would stop the film with a parse error."""
-    planted = r"From $3000 to $20000 \nosuch$ {x} and $\frac{1}{0}$"
+    planted = r"Out $\nosuch$ of North Korea"
     tour = (data_dir / "tour.csv").read_text(encoding="utf-8")
     (data_dir / "tour.csv").write_text(tour.replace("Out of North Korea", planted, 1), encoding="utf-8")
     dataset, tr = load_dataset(data_dir), strings(lang)
