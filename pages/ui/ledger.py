@@ -63,21 +63,31 @@ def korean_text(tr: Strings, name: str) -> AbstractContextManager:
     return st.container(key=f"ko-text-{name}" if tr.lang == "ko" else name)
 
 
-def _box(where: Where, tr: Strings) -> AbstractContextManager:
+def box_key(where: Where, topic: str | None = None) -> str:
+    """The ledger box's widget key: its open state lives in ``st.session_state`` under it."""
+    return f"ledger-box-{where}-{topic or 'all'}"
+
+
+def _box(where: Where, tr: Strings, key: str):
+    """The ledger's box. A popover or expander is lazy (``on_change="rerun"``): its tables are sent
+    when it is opened, not with every rerun of the page (they are a third of the leg panel's elements)."""
     label = md_label(tr("claims.open"))
     if where == "popover":
-        return st.popover(label, icon=":material/balance:", width="content")
+        return st.popover(label, icon=":material/balance:", width="content", key=key, on_change="rerun")
     if where == "expander":
-        return st.expander(label, icon=":material/balance:")
+        return st.expander(label, icon=":material/balance:", key=key, on_change="rerun")
     return st.container()
 
 
 def show_ledger(view: cache.View, topic: str | None = None, *, where: Where = "popover") -> None:
     """The ledger (all topics, or one), in a popover by default; ``inline`` for a page of its own."""
     tr = view.tr
+    box = _box(where, tr, key=box_key(where, topic))
+    if where != "inline" and not box.open:
+        return  # the box is on the page; what is in it comes when it is opened
     topics = cache.cached(f"ledger:{topic}", view.key, lambda: ledger(view.data, tr, topic))
     # Keyed "ledger-…": static/app.css stacks each table row into a block on a phone.
-    with _box(where, tr), korean_text(tr, f"ledger-{where}"):
+    with box, korean_text(tr, f"ledger-{where}"):
         st.markdown(md(tr("claims.intro")))
         for t in topics:
             if where == "inline":

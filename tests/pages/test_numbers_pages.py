@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from geo import paths
 from geo.data import load_dataset
 from geo.text import esc, md
+from pages.ui.ledger import box_key
 
 APP = str(paths.PROJECT_DIR / "app.py")
 LINK = re.compile(r"\[((?:[^\]\\]|\\.)+)\]\((https?://[^)\s]+)\)")
@@ -55,6 +56,10 @@ def test_route_map_popover_shows_each_disagreeing_figure_with_its_source(app: Ap
     assert not app.exception
     [popover] = app.get("popover")
     assert popover.proto.popover.label == POPOVER_LABEL[lang]
+    assert not popover.children, "the ledger is sent when it is opened, not with every rerun"
+    app.session_state[box_key("popover")] = True  # as a click on it does
+    app.run()
+    [popover] = app.get("popover")
     shown = markdown_of(popover)
     links = links_in(shown)
     claims = data.claims
