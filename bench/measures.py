@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import statistics
 import time
 import tracemalloc
 from pathlib import Path
@@ -47,10 +48,8 @@ def start(quick: bool = False) -> Section:
     )
     base = median_s(lambda: _cold_start(str(APPS / "hello.py")), repeats)
     app = median_s(lambda: _cold_start("app.py"), repeats)
-    section.rows += [
-        ["one-line app (baseline)", ms(base), "1.00×"],
-        ["Escape Route Map", ms(app), ratio(app, base)],
-    ]
+    section.timed("one-line app (baseline)", base)
+    section.timed("Escape Route Map", app, base)
     section.notes.append(
         f"Median of {repeats} starts each. Streamlit answers health before any page runs, so this is "
         "server start-up; the first page's cost is in sections 2 and 4."
@@ -96,7 +95,6 @@ def _served_rerun_s(script: str, repeats: int, query_string: str = "", fragment:
     server: from the request to ``script_finished``. With ``fragment``, the page's first fragment
     reruns alone, as a click or choice inside it makes it (AppTest can only run whole pages)."""
     import asyncio
-    import statistics
 
     from bench.streamlit_client import visit
 
@@ -134,20 +132,14 @@ def rerun(quick: bool = False) -> Section:
     served_base = _served_rerun_s(str(APPS / "one_line_map.py"), repeats)
     served_page = _served_rerun_s("app.py", repeats, "segment=laos-jungle")
     served_leg = _served_rerun_s("app.py", repeats, "segment=laos-jungle", fragment=True)
-    section.rows += [
-        ["one folium line with st_folium (baseline)", ms(base), "1.00×", ""],
-        ["Route Map, whole route", ms(route), ratio(route, base), "≤ 2×"],
-        ["Route Map, a leg selected", ms(selected), ratio(selected, base), "≤ 2×"],
-        ["Route Map, Korean", ms(korean), ratio(korean, base), "≤ 2×"],
-        ["served: one folium line, a rerun over the websocket (baseline)", ms(served_base), "1.00×", ""],
-        ["served: Route Map, the whole page", ms(served_page), ratio(served_page, served_base), "≤ 2×"],
-        [
-            "served: Route Map, a leg chosen (its map-and-story fragment reruns alone)",
-            ms(served_leg),
-            ratio(served_leg, served_base),
-            "≤ 2×",
-        ],
-    ]
+    section.timed("one folium line with st_folium (baseline)", base)
+    section.timed("Route Map, whole route", route, base, "≤ 2×")
+    section.timed("Route Map, a leg selected", selected, base, "≤ 2×")
+    section.timed("Route Map, Korean", korean, base, "≤ 2×")
+    section.timed("served: one folium line, a rerun over the websocket (baseline)", served_base)
+    section.timed("served: Route Map, the whole page", served_page, served_base, "≤ 2×")
+    leg = "served: Route Map, a leg chosen (its map-and-story fragment reruns alone)"
+    section.timed(leg, served_leg, served_base, "≤ 2×")
     section.notes.append(
         f"Median of {repeats} reruns after one warm-up run, in one process. What dominates: drawing the "
         f"map (copying the cached map and `st_folium`, measured alone: {ms(in_map)}) is "
@@ -296,18 +288,11 @@ def browser(quick: bool = False) -> Section:
     finally:
         stop_app(server)
     base = _blank_page_ms()
-    o, c, k = statistics_median(opens), statistics_median(clicks), statistics_median(picks)
-    section.rows += [
-        ["load a blank local page (baseline)", ms(base), "1.00×", ""],
-        ["open Route Map until all segments are drawn", ms(o), ratio(o, base), ""],
-        [
-            "click a segment until the panel shows it and the map moves to it",
-            ms(c),
-            ratio(c, base),
-            "< 300 ms",
-        ],
-        ["choose a leg in 'Leg of the route' until panel and map follow", ms(k), ratio(k, base), "< 300 ms"],
-    ]
+    o, c, k = statistics.median(opens), statistics.median(clicks), statistics.median(picks)
+    section.timed("load a blank local page (baseline)", base)
+    section.timed("open Route Map until all segments are drawn", o, base)
+    section.timed("click a segment until the panel shows it and the map moves to it", c, base, "< 300 ms")
+    section.timed("choose a leg in 'Leg of the route' until panel and map follow", k, base, "< 300 ms")
     section.notes.append(
         f"Medians of {repeats}; every request outside 127.0.0.1 is aborted. Click and choice are timed "
         "inside the browser, from the event to the heading in the DOM. streamlit-folium waits "
@@ -316,12 +301,6 @@ def browser(quick: bool = False) -> Section:
         "the app's own latency without that wait."
     )
     return section
-
-
-def statistics_median(values: list[float]) -> float:
-    import statistics
-
-    return statistics.median(values)
 
 
 def _blank_page_ms() -> float:
@@ -611,7 +590,6 @@ def _kb(n: float) -> str:
 
 def site(quick: bool = False) -> Section:
     import gzip
-    import statistics
     import tempfile
 
     from playwright.sync_api import sync_playwright

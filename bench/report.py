@@ -26,6 +26,13 @@ class Section:
             lines += ["", *self.notes]
         return "\n".join(lines) + "\n"
 
+    def timed(self, label: str, seconds: float, baseline: float | None = None, target: str = "") -> None:
+        """Add a row of a timed measure: its median and its ratio to the section's baseline. Without
+        ``baseline`` the row is the baseline itself (1.00×); ``target`` goes in a "target" column when
+        the section has one."""
+        shown = "1.00×" if baseline is None else ratio(seconds, baseline)
+        self.rows.append([label, ms(seconds), shown] + ([target] if "target" in self.header else []))
+
 
 def median_s(fn: Callable[[], object], repeats: int) -> float:
     times = []

@@ -7,6 +7,10 @@ light (the screening pack imports it for the film's file name, not matplotlib).
 
 from __future__ import annotations
 
+#: The frame sizes the film is made at (``--size``): here, so the CLI's parser can offer them without
+#: importing matplotlib for every command.
+SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
+
 #: The film's file name when ``--out`` is a folder: the pack's V key opens this name beside itself.
 FILM_NAMES = {"en": "escape-route-film.mp4"}
 

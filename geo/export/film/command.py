@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from geo.export.film import SIZES
 from geo.story.i18n import DEFAULT, LANGUAGES, strings
 
 BAR = 30
@@ -87,8 +88,6 @@ def cmd_video(args: argparse.Namespace) -> int:
 
 
 def add_video_command(sub) -> None:
-    from geo.export.film.make import SIZES
-
     v = sub.add_parser("video", help="write the journey film (H.264 MP4) with WebVTT captions and a preview")
     v.add_argument(
         "--out",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.data.dataset import Dataset
 from geo.data.share import for_output, readable, refuse_leaks, withheld
-from geo.export.film import film_name
+from geo.export.film import SIZES, film_name
 from geo.export.film.encode import (
     PREVIEW_EVERY_S,
     EncodeError,
@@ -27,7 +27,6 @@ from geo.export.film.plan import FilmPlan, film_plan, webvtt
 from geo.files import atomic_write
 from geo.story.i18n import Strings
 
-SIZES = {"1920x1080": (1920, 1080), "1280x720": (1280, 720)}
 FPS_RANGE = (24, 60)
 
 __all__ = [
