@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -42,6 +45,37 @@ def test_one_session_runs_the_route_map_and_reads_its_title(app_server: AppServe
     assert "streamlit_folium.st_folium" in run.components
     assert any(p.endswith("leaflet.js") for p in run.app_static)
     assert v.viewer.bytes_received > run.bytes_received > 0
+
+
+def inotify_watches(pid: int) -> int:
+    """How many inotify watches the process holds, from the kernel's own list (one ``inotify wd:`` line
+    each in the fdinfo of its inotify descriptors)."""
+    watches = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(fd) == "anon_inode:inotify":
+                info = Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text()
+                watches += sum(line.startswith("inotify wd:") for line in info.splitlines())
+    return watches
+
+
+@pytest.mark.slow
+def test_a_new_viewer_costs_the_server_no_file_watching(app_server: AppServer) -> None:
+    """Streamlit watches the sources for every new session by default: an inotify watch on each folder
+    under the app's (.venv too), ~200 ms before the session's first message. The app turns it off
+    (``server.fileWatcherType``); data edits show through pages.ui.cache's content hash instead."""
+
+    async def scenario():
+        viewers = [await visit(app_server.url, timeout_s=120, bundle=False) for _ in range(2)]
+        held = inotify_watches(app_server.process.pid)
+        for v in viewers:
+            await v.handle.close()
+            await v.viewer.close()
+        return viewers, held
+
+    viewers, held = aio.run(scenario())
+    assert all(v.session.status == "FINISHED_SUCCESSFULLY" for v in viewers)
+    assert held == 0, f"the server watches {held} paths for two viewers"
 
 
 @pytest.mark.slow
