@@ -25,9 +25,12 @@ from geo.map.elements import (
     Legend,
     MapLabel,
     MarkerLayer,
+    OfflineMap,
+    OptionalTiles,
     OutlineLayer,
     RouteLines,
     RouteStory,
+    SelectionGroup,
     ShowLeg,
     StyleSheet,
 )
@@ -269,7 +272,7 @@ def build_map(
     credits on a closing slide and on demand).
     """
     (south, west), (north, east) = dataset.bounds()
-    m = folium.Map(
+    m = OfflineMap(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=4,
         tiles=None,
@@ -286,7 +289,7 @@ def build_map(
     relief = relief_url(assets or STREAMLIT)
     BasemapLayer(theme, relief, tr("basemap.attribution"), dataset, name=tr("basemap.layer")).add_to(m)
     if online_tiles:
-        folium.TileLayer(
+        OptionalTiles(
             "OpenStreetMap",
             name=tr("map.tiles_layer"),
             overlay=True,
@@ -362,7 +365,7 @@ def selection_layer(
     Kept apart from ``build_map`` so a selection never rebuilds (and reloads) the map: streamlit-folium
     adds the group to the drawn map and runs its script again only when it changes.
     """
-    group = folium.FeatureGroup(name="Selected segment", control=False)
+    group = SelectionGroup(name="Selected segment", control=False)
     ShowLeg(segment_id, draw=draw, reduced_motion=reduced_motion).add_to(group)
     return group
 

@@ -39,7 +39,12 @@ class Verbatim(Element):
 
 
 class ScriptElement(MacroElement):
-    """A ``MacroElement`` whose rendered header, html and script go into the figure without re-templating."""
+    """A ``MacroElement`` whose rendered header, html and script go into the figure without re-templating.
+
+    Placed after folium's classes in a subclass's bases (``OfflineMap``, ``SelectionGroup``), it takes
+    the place of branca's ``MacroElement.render`` under them: their own steps (asset links, adding a
+    layer to its map) still run first.
+    """
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
@@ -55,6 +60,27 @@ class ScriptElement(MacroElement):
 
 class ScriptLayer(ScriptElement, folium.map.Layer):
     """A ``ScriptElement`` that is a Leaflet layer (can be listed in the layer switcher)."""
+
+
+class OfflineMap(folium.Map, ScriptElement):
+    """folium's ``Map``, its own header, html and script put into the figure as rendered.
+
+    branca compiles each rendered part of an element as a new Jinja template (``MacroElement.render``)
+    and compiles every such part again when a figure is copied (``Element.__setstate__``): for the
+    map itself that was most of what drawing a cached map cost a rerun (five compiles, ~1 ms). The
+    parts folium's map template renders contain no template syntax for a second pass to resolve
+    (``tests/map/test_elements.py`` compares the page with folium's own).
+    """
+
+
+class OptionalTiles(folium.TileLayer, ScriptElement):
+    """folium's ``TileLayer`` without the per-render template compile: the online tiles a viewer can
+    switch on (off at first; the map never needs them)."""
+
+
+class SelectionGroup(folium.FeatureGroup, ScriptElement):
+    """folium's ``FeatureGroup`` without the per-render template compile, for the selection that
+    streamlit-folium adds to the drawn map on every run (``geo.map.build.selection_layer``)."""
 
 
 class StyleSheet(ScriptElement):
