@@ -33,6 +33,7 @@ against Streamlit 1.67's frontend; ``tests/security`` renders every case):
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -105,9 +106,24 @@ def md(value: object) -> str:
     """
     if _blank(value):
         return ""
-    text = _INDENT.sub("", _LINE_END.sub("\n", str(value))).strip()
+    text = str(value)
+    return _md_kept(text) if len(text) <= _KEPT_LENGTH else _md_text(text)
+
+
+#: Escaped text is kept: a page escapes the same titles, captions and labels on every rerun (a few
+#: hundred short strings per language), and the regular expressions each time added up. Bounded: at
+#: most this many strings, none longer than ``_KEPT_LENGTH`` (a long text is escaped each time).
+_KEPT_STRINGS = 4096
+_KEPT_LENGTH = 2000
+
+
+def _md_text(text: str) -> str:
+    text = _INDENT.sub("", _LINE_END.sub("\n", text)).strip()
     text = _MD_SPECIAL.sub(r"\\\1", _join_patterns(text))
     return text.replace(":", "&#58;").replace("\n", "  \n")
+
+
+_md_kept = functools.lru_cache(maxsize=_KEPT_STRINGS)(_md_text)
 
 
 #: What can start Markdown inside a label: emphasis, code, links and images, LaTeX, HTML.
@@ -126,12 +142,20 @@ def md_label(value: object) -> str:
     """
     if _blank(value):
         return ""
-    text = " ".join(_LINE_END.sub("\n", str(value)).split("\n")).strip(" \t")
+    text = str(value)
+    return _label_kept(text) if len(text) <= _KEPT_LENGTH else _md_label_text(text)
+
+
+def _md_label_text(text: str) -> str:
+    text = " ".join(_LINE_END.sub("\n", text).split("\n")).strip(" \t")
     text = _LABEL_SPECIAL.sub(r"\\\1", _join_patterns(text))
     text = _LABEL_START.sub(
         lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text
     )
     return _LABEL_ENTITY.sub(r"\\&", text)
+
+
+_label_kept = functools.lru_cache(maxsize=_KEPT_STRINGS)(_md_label_text)
 
 
 def script_json(value: object) -> str:

@@ -88,6 +88,16 @@ def test_md_label_shows_any_text_as_written(text: str):
     assert_shown_as_written(md_label(text), " ".join(text.replace("\r", "\n").split("\n")), label=True)
 
 
+def test_text_too_long_to_keep_is_escaped_all_the_same():
+    """``md`` and ``md_label`` keep what they escaped for short strings only: a long one takes the
+    uncached path, which must escape exactly as the kept one does."""
+    text = "**a** :red[x] www.x.org {{ 7*7 }} <b>b</b> $x$ -> y\n" * 200
+    assert len(text) > 2000
+    assert_shown_as_written(md(text), text)
+    assert_shown_as_written(md_label(text), " ".join(text.split("\n")), label=True)
+    assert md(text) == md(text[:1000] + text[1000:])  # the same answer from a new string object
+
+
 @settings(max_examples=300, deadline=None)
 @given(plain_text)
 @example("Leg of the route")
