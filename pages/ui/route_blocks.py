@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.story.figures import headline_figures, journey_in_time
 from geo.story.legs import Leg, all_legs
-from geo.story.quotes import filter_quotes, quote_citation
+from geo.story.quotes import QuoteIndex, quote_citation
 from geo.story.route_text import route_list, route_table
 from geo.text import csv_bytes, md, md_label
 from pages.ui import player
@@ -114,12 +114,20 @@ def leg_story(view: View, story: Leg) -> None:
     st.markdown("\n".join(f"- {md(label)}" for label in story.sources))
 
 
-def whole_route_story(view: View) -> None:
+def _leg_quotes(view: View) -> list[tuple[str, str]]:
+    """``[(the leg's title as bold Markdown, quote id)]`` for every quote about one leg, in file order."""
     titles = titles_of(view)
-    st.info(md(view.tr("route_map.choose_hint")))
     quotes = view.data.quotes[view.data.quotes["segment_id"] != ""]
-    for quote_id, segment_id in zip(quotes["id"], quotes["segment_id"], strict=True):
-        st.markdown(f"**{md(titles[segment_id])}**")
+    return [
+        (f"**{md(titles[segment_id])}**", quote_id)
+        for quote_id, segment_id in zip(quotes["id"], quotes["segment_id"], strict=True)
+    ]
+
+
+def whole_route_story(view: View) -> None:
+    st.info(md(view.tr("route_map.choose_hint")))
+    for title, quote_id in cached("leg-quotes", view.key, lambda: _leg_quotes(view)):
+        st.markdown(title)
         show_quote(view, quote_id)
 
 
@@ -134,11 +142,12 @@ def quotes_section(view: View) -> None:
         [WHOLE_ROUTE, *titles],
         format_func=lambda sid: titles.get(sid, tr("route_map.any_leg")),
     )
-    quotes = filter_quotes(data, speakers=chosen, segment_id=leg_id or None)
-    st.caption(md(tr("route_map.quote_count", shown=len(quotes), total=len(data.quotes))))
+    index = cached("quote-index", view.key, lambda: QuoteIndex.of(data))
+    chosen_ids = index.ids(speakers=chosen, segment_id=leg_id or None)
+    st.caption(md(tr("route_map.quote_count", shown=len(chosen_ids), total=len(data.quotes))))
     # No scrolling box: a scrollable region a keyboard cannot focus is an accessibility failure.
     show_all = st.toggle(md_label(tr("route_map.show_all_quotes")), key="all_quotes")
-    for quote_id in (quotes if show_all else quotes.head(QUOTES_SHOWN))["id"]:
+    for quote_id in chosen_ids if show_all else chosen_ids[:QUOTES_SHOWN]:
         show_quote(view, quote_id)
 
 
