@@ -258,6 +258,8 @@ class SessionRun:
     fragment_ids: list[str] = field(default_factory=list)
     #: Elements received that belong to a fragment, over all runs of this session.
     fragment_deltas: int = 0
+    #: The same, per fragment id.
+    deltas_by_fragment: dict[str, int] = field(default_factory=dict)
 
 
 def plain(markdown: str) -> str:
@@ -386,6 +388,8 @@ class Session:
             self._record_element(fm.delta.new_element)
         if kind == "delta" and fm.delta.fragment_id:
             result.fragment_deltas += 1
+            by_id = result.deltas_by_fragment
+            by_id[fm.delta.fragment_id] = by_id.get(fm.delta.fragment_id, 0) + 1
             if fm.delta.fragment_id not in result.fragment_ids:
                 result.fragment_ids.append(fm.delta.fragment_id)
         elif kind == "session_event" and fm.session_event.HasField("script_compilation_exception"):

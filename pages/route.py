@@ -106,7 +106,8 @@ def render() -> None:
         change = cached("cost-change", view.key, lambda: cost_change(data, tr) or "")
         st.caption(md(tr("route_map.cost_caption", change=change)))
     with quotes_col:
-        quotes_section(view)
+        # Its filters rerun it alone: choosing a speaker or a leg sends no map and no chart again.
+        st.fragment(quotes_section)(view)
     route_as_text(view)
 
 

@@ -79,25 +79,41 @@ def test_a_new_viewer_costs_the_server_no_file_watching(app_server: AppServer) -
 
 
 @pytest.mark.slow
-def test_a_leg_chosen_reruns_the_map_and_story_fragment_alone(app_server: AppServer) -> None:
-    """What bench section 2's served rows time: the fragment's own run, not the page's."""
+def test_a_leg_chosen_or_a_quote_filter_reruns_its_own_fragment_alone(app_server: AppServer) -> None:
+    """What bench section 2's served rows time: a fragment's own run, not the page's. The page has two:
+    the map and the leg's story (a leg chosen), and the quotes (a speaker or leg filter, show all)."""
 
     async def scenario():
         v = await visit(app_server.url, query_string="segment=laos-jungle", timeout_s=120, bundle=False)
-        whole, drawn = v.session.messages, v.session.fragment_deltas
-        assert len(v.session.fragment_ids) == 1, v.session.fragment_ids
-        again = await v.handle.run(query_string="segment=laos-jungle", fragment_id=v.session.fragment_ids[0])
-        status, fragment, redrawn = again.status, again.messages - whole, again.fragment_deltas - drawn
+        session = v.session
+        assert len(session.fragment_ids) == 2, session.fragment_ids
+        runs = []
+        for fragment_id in session.fragment_ids:
+            before, drawn, maps = session.messages, dict(session.deltas_by_fragment), len(session.components)
+            again = await v.handle.run(query_string="segment=laos-jungle", fragment_id=fragment_id)
+            redrawn = again.deltas_by_fragment[fragment_id] - drawn[fragment_id]
+            others = sum(again.deltas_by_fragment.values()) - sum(drawn.values()) - redrawn
+            runs.append((again.status, drawn[fragment_id], redrawn, others, again.messages - before))
+            runs[-1] += (len(again.components) - maps,)
         await v.handle.close()
         await v.viewer.close()
-        return whole, drawn, status, fragment, redrawn
+        return runs
 
-    whole, drawn, status, fragment, redrawn = aio.run(scenario())
-    assert status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+    (map_status, map_drawn, map_redrawn, map_others, map_messages, maps_sent), quotes = aio.run(scenario())
+    assert map_status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
     # The fragment's elements (the map, figures, chooser, leg story) came again and, besides a few
     # lifecycle messages, nothing else: the title, chart, quotes and route as text were not sent.
-    assert redrawn == drawn > 20
-    assert fragment - redrawn <= 5 < whole - fragment
+    assert map_redrawn == map_drawn > 20
+    assert map_others == 0
+    assert map_messages - map_redrawn <= 5
+    assert maps_sent == 1
+    status, drawn, redrawn, others, messages, maps_sent = quotes
+    assert status == "FINISHED_FRAGMENT_RUN_SUCCESSFULLY"
+    # The quotes (header, filters, count, toggle, five quotes with citations) and nothing else: no map.
+    assert redrawn == drawn >= 10
+    assert others == 0
+    assert messages - redrawn <= 5
+    assert maps_sent == 0
 
 
 @pytest.mark.parametrize(
