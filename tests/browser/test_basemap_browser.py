@@ -100,7 +100,11 @@ def test_app_shows_relief_and_rivers_at_the_story_legs(browser, app_server, lang
         if leg != FIRST_LEG:  # the next leg's deep link in the same tab: a second visit, its bundle cached
             go_to_map(page, app_server.url, f"/?segment={leg}{query}")
         frame = map_frame(page)
-        loaded = "() => (document.querySelector('img.basemap-relief') || {}).naturalWidth > 0"
+        # Loaded and finished: a relief that is being fetched again (a second visit) keeps its old size.
+        loaded = (
+            "() => { const i = document.querySelector('img.basemap-relief');"
+            " return !!i && i.complete && i.naturalWidth > 0; }"
+        )
         frame.wait_for_function(loaded, timeout=15_000)
         wait_settled(frame, leg)
         check(frame.evaluate(MEASURE), leg, lang, f"app {lang} {size} {leg}")
