@@ -256,9 +256,7 @@ class SessionRun:
     status: str = ""
     #: The fragments the page drew (``st.fragment``), in order: ``run(fragment_id=…)`` reruns one alone.
     fragment_ids: list[str] = field(default_factory=list)
-    #: Elements received that belong to a fragment, over all runs of this session.
-    fragment_deltas: int = 0
-    #: The same, per fragment id.
+    #: Elements received that belong to each fragment (by id), over all runs of this session.
     deltas_by_fragment: dict[str, int] = field(default_factory=dict)
 
 
@@ -387,7 +385,6 @@ class Session:
         elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             self._record_element(fm.delta.new_element)
         if kind == "delta" and fm.delta.fragment_id:
-            result.fragment_deltas += 1
             by_id = result.deltas_by_fragment
             by_id[fm.delta.fragment_id] = by_id.get(fm.delta.fragment_id, 0) + 1
             if fm.delta.fragment_id not in result.fragment_ids:

@@ -114,13 +114,16 @@ def leg_story(view: View, story: Leg) -> None:
     st.markdown("\n".join(f"- {md(label)}" for label in story.sources))
 
 
+def quote_index(view: View) -> QuoteIndex:
+    """Who said each quote about which leg, built once per data version and language."""
+    return cached("quote-index", view.key, lambda: QuoteIndex.of(view.data))
+
+
 def _leg_quotes(view: View) -> list[tuple[str, str]]:
     """``[(the leg's title as bold Markdown, quote id)]`` for every quote about one leg, in file order."""
     titles = titles_of(view)
-    quotes = view.data.quotes[view.data.quotes["segment_id"] != ""]
     return [
-        (f"**{md(titles[segment_id])}**", quote_id)
-        for quote_id, segment_id in zip(quotes["id"], quotes["segment_id"], strict=True)
+        (f"**{md(titles[segment])}**", quote_id) for quote_id, _, segment in quote_index(view).rows if segment
     ]
 
 
@@ -142,8 +145,7 @@ def quotes_section(view: View) -> None:
         [WHOLE_ROUTE, *titles],
         format_func=lambda sid: titles.get(sid, tr("route_map.any_leg")),
     )
-    index = cached("quote-index", view.key, lambda: QuoteIndex.of(data))
-    chosen_ids = index.ids(speakers=chosen, segment_id=leg_id or None)
+    chosen_ids = quote_index(view).ids(speakers=chosen, segment_id=leg_id or None)
     st.caption(md(tr("route_map.quote_count", shown=len(chosen_ids), total=len(data.quotes))))
     # No scrolling box: a scrollable region a keyboard cannot focus is an accessibility failure.
     show_all = st.toggle(md_label(tr("route_map.show_all_quotes")), key="all_quotes")
